@@ -1,0 +1,91 @@
+using Grpc.Core;
+
+namespace IntegrationServices.ServiceDefaults.Errors;
+
+/// <summary>One bad field of a request: its path (e.g. "measure.progress_percent") and why.</summary>
+public sealed record FieldViolation(string Field, string Description);
+
+/// <summary>
+/// A failure the caller caused or can act on. The error interceptor turns it into a rich
+/// <c>google.rpc.Status</c>; everything else becomes INTERNAL. Throw it through the factory methods
+/// so that codes and reasons stay consistent across services.
+/// </summary>
+public sealed class ServiceException : Exception
+{
+    public ServiceException(StatusCode code, string reason, string message, IReadOnlyList<FieldViolation>? violations = null)
+        : base(message)
+    {
+        Code = code;
+        Reason = reason;
+        Violations = violations ?? [];
+    }
+
+    public StatusCode Code { get; }
+
+    /// <summary>UPPER_SNAKE_CASE reason for <c>google.rpc.ErrorInfo</c>.</summary>
+    public string Reason { get; }
+
+    public IReadOnlyList<FieldViolation> Violations { get; }
+
+    public static ServiceException Invalid(string field, string description) =>
+        Invalid([new FieldViolation(field, description)]);
+
+    public static ServiceException Invalid(IReadOnlyList<FieldViolation> violations, string? message = null) =>
+        new(StatusCode.InvalidArgument, "INVALID_ARGUMENT",
+            message ?? "The request is invalid: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")),
+            violations);
+
+    public static ServiceException NotFound(string resourceName) =>
+        new(StatusCode.NotFound, "RESOURCE_NOT_FOUND", $"{resourceName} does not exist.");
+
+    public static ServiceException StaleEtag(string resourceName) =>
+        new(StatusCode.Aborted, "ETAG_MISMATCH",
+            $"{resourceName} was changed since it was read (etag mismatch); read it again and retry.");
+
+    public static ServiceException AlreadyExists(string resourceName, string? detail = null) =>
+        new(StatusCode.AlreadyExists, "RESOURCE_ALREADY_EXISTS", detail ?? $"{resourceName} already exists.");
+
+    public static ServiceException FailedPrecondition(string reason, string message) =>
+        new(StatusCode.FailedPrecondition, reason, message);
+
+    public static ServiceException PermissionDenied(string message) =>
+        new(StatusCode.PermissionDenied, "PERMISSION_DENIED", message);
+}
+
+/// <summary>Collects field violations so that a request reports every bad field at once.</summary>
+public sealed class Validator
+{
+    private readonly List<FieldViolation> _violations = [];
+
+    public bool IsValid => _violations.Count == 0;
+
+    public IReadOnlyList<FieldViolation> Violations => _violations;
+
+    public Validator Add(string field, string description)
+    {
+        _violations.Add(new FieldViolation(field, description));
+        return this;
+    }
+
+    public Validator Require(bool condition, string field, string description) =>
+        condition ? this : Add(field, description);
+
+    /// <summary>Required text with a maximum length (limits keep rows and reports sane).</summary>
+    public Validator Text(string? value, string field, int maxLength, bool required = true)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required) Add(field, "is required");
+        }
+        else if (value.Length > maxLength)
+        {
+            Add(field, $"must be at most {maxLength} characters (got {value.Length})");
+        }
+        return this;
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (!IsValid) throw ServiceException.Invalid(_violations);
+    }
+}

@@ -1,0 +1,152 @@
+using Grpc.AspNetCore.HealthChecks;
+using IntegrationServices.ServiceDefaults.Auditing;
+using IntegrationServices.ServiceDefaults.Errors;
+using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.ServiceDefaults.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationServices.ServiceDefaults.Hosting;
+
+/// <summary>The ports a component listens on when configuration names none (API.md).</summary>
+public sealed record DefaultPorts(int Grpc, int Http);
+
+/// <summary>Section "Limits": what a single call may carry.</summary>
+public sealed class LimitsOptions
+{
+    public const string Section = "Limits";
+
+    /// <summary>Largest gRPC message accepted or sent, in bytes.</summary>
+    public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
+}
+
+public static class HostingDefaults
+{
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// Everything a component of the suite shares: two Kestrel endpoints (gRPC over h2c, HTTP/1.1 for
+    /// probes and JSON), the error interceptor, health with a database round trip, reflection,
+    /// structured logs, storage, security and the audit trail.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, ServiceIdentity service, DefaultPorts ports)
+    {
+        // Lowest-priority defaults: anything in appsettings, environment or command line wins.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{ports.Grpc}",
+                // h2c needs an HTTP/2-only endpoint: without TLS there is no ALPN to negotiate it.
+                ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+                ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{ports.Http}",
+                ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
+            },
+        });
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // grpc-dotnet guidance: keep-alive pings only while calls are active.
+            k.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(60);
+            k.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        builder.Services.AddSingleton(service);
+        builder.Services.TryAddSingletonTimeProvider();
+        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Provider != StorageProvider.SqlServer || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Storage:ConnectionString is required when Storage:Provider is SqlServer.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<LimitsOptions>().Bind(builder.Configuration.GetSection(LimitsOptions.Section))
+            .Validate(o => o.MaxMessageBytes is >= 1024 and <= 256 * 1024 * 1024, "Limits:MaxMessageBytes must be between 1 KiB and 256 MiB.")
+            .ValidateOnStart();
+        var limits = builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
+
+        DbValues.RegisterTypeHandlers();
+        builder.Services.AddSingleton<Database>();
+        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<RequestIds>();
+
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorInterceptor>();
+            o.EnableDetailedErrors = builder.Environment.IsDevelopment();
+            o.MaxReceiveMessageSize = limits.MaxMessageBytes;
+            o.MaxSendMessageSize = limits.MaxMessageBytes;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        builder.Services.Configure<GrpcHealthChecksOptions>(o =>
+        {
+            // Only the readiness checks decide SERVING; the tag predicate keeps others off this probe.
+            o.Services.Map("", r => r.Tags.Contains(ReadyTag));
+            o.Services.Map(service.GrpcServiceName, r => r.Tags.Contains(ReadyTag));
+        });
+
+        builder.AddIntegrationSecurity();
+        return builder;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
+    }
+
+    /// <summary>Maps health (gRPC and HTTP), reflection and the security middleware.</summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGrpcReflectionService().AllowAnonymous();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>Applies the service's migrations before it takes traffic (Storage:MigrateOnStart).</summary>
+    public static WebApplication MigrateDatabase(this WebApplication app, System.Reflection.Assembly serviceAssembly)
+    {
+        var database = app.Services.GetRequiredService<Database>();
+        if (database.Options.MigrateOnStart)
+            Migrator.Migrate(database, serviceAssembly, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
+        return app;
+    }
+}
+
+/// <summary>Readiness: the service's own database answers a round trip.</summary>
+public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await database.PingAsync(timeout.Token);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy("The database does not answer.", e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationServices.ServiceDefaults.Storage;
+
+/// <summary>A service's own database: opens connections and runs units of work in a transaction.</summary>
+public sealed class Database
+{
+    public Database(IOptions<StorageOptions> options, ServiceIdentity service)
+    {
+        Options = options.Value;
+        Dialect = SqlDialect.For(Options.Provider);
+        ConnectionString = ResolveConnectionString(Options, service.StorageName);
+    }
+
+    public StorageOptions Options { get; }
+
+    public SqlDialect Dialect { get; }
+
+    public string ConnectionString { get; }
+
+    public int CommandTimeout => Options.CommandTimeoutSeconds;
+
+    public static string ResolveConnectionString(StorageOptions options, string storageName)
+    {
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString)) return options.ConnectionString;
+        if (options.Provider == StorageProvider.SqlServer)
+            throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is SqlServer.");
+        var directory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(directory);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(directory, storageName + ".db"),
+            ForeignKeys = true,
+            DefaultTimeout = options.CommandTimeoutSeconds,
+        }.ToString();
+    }
+
+    public DbConnection CreateConnection() => Options.Provider == StorageProvider.SqlServer
+        ? new SqlConnection(ConnectionString)
+        : new SqliteConnection(ConnectionString);
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = CreateConnection();
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction: committed when it returns, rolled back when it
+    /// throws, so a failed request never leaves a partial write. SQLite transactions are IMMEDIATE
+    /// (Microsoft.Data.Sqlite's default), which serializes writers instead of failing on lock upgrade.
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    public Task InTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken ct) =>
+        InTransactionAsync<bool>(async (c, t) => { await work(c, t); return true; }, ct);
+
+    /// <summary>A round trip for readiness probes.</summary>
+    public async Task PingAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        await command.ExecuteScalarAsync(ct);
+    }
+}
+
+/// <summary>Who a service is: its gRPC service name (health, audit domain) and its database name.</summary>
+public sealed record ServiceIdentity(string GrpcServiceName, string StorageName);
