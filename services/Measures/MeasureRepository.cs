@@ -7,18 +7,34 @@ using IntegrationServices.ServiceDefaults.Storage;
 
 namespace IntegrationServices.Measures;
 
-public sealed record FieldOfActionRow(int Number, string Title, string Description);
+// The rows read with Dapper each have a private parameterless constructor: Dapper then fills the
+// properties by column name and converts values (SQLite hands back every INTEGER as Int64), whereas
+// its constructor matching requires the exact column types and fails on SQLite for every int.
 
-public sealed record ActionConceptRow(string Id, string Title, DateOnly? AdoptedOn, string CouncilPaper, string Note, DateTime CreateTime);
+public sealed record FieldOfActionRow(int Number, string Title, string Description)
+{
+    private FieldOfActionRow() : this(0, "", "") { }
+}
 
-public sealed record UnitRow(string Id, string Title, string? ParentId, DateTime CreateTime);
+public sealed record ActionConceptRow(string Id, string Title, DateOnly? AdoptedOn, string CouncilPaper, string Note, DateTime CreateTime)
+{
+    private ActionConceptRow() : this("", "", null, "", "", default) { }
+}
+
+public sealed record UnitRow(string Id, string Title, string? ParentId, DateTime CreateTime)
+{
+    private UnitRow() : this("", "", null, default) { }
+}
 
 /// <summary>A measure as of a point in time: one version of its fields and its status then.</summary>
 public sealed record MeasureRow(
     long Id, DateTime CreateTime, DateTime? RetireTime, int Revision, DateTime UpdateTime,
     string Code, string Title, string Description, string ActionConceptId, int FieldOfAction,
     string ResponsibleUnitId, long? ParentId, DateOnly AdoptedOn,
-    int Status, int ProgressPercent, DateOnly? StatusEffectiveDate);
+    int Status, int ProgressPercent, DateOnly? StatusEffectiveDate)
+{
+    private MeasureRow() : this(0, default, null, 0, default, "", "", "", "", 0, "", null, default, 0, 0, null) { }
+}
 
 /// <summary>The versioned fields of a measure (what UpdateMeasure changes).</summary>
 public sealed record MeasureFields(
@@ -27,7 +43,10 @@ public sealed record MeasureFields(
 
 public sealed record StatusEventRow(
     long Id, long MeasureId, int Status, int ProgressPercent, DateOnly EffectiveDate, string Note,
-    DateTime RecordTime, string RecordedBy);
+    DateTime RecordTime, string RecordedBy)
+{
+    private StatusEventRow() : this(0, 0, 0, 0, default, "", default, "") { }
+}
 
 /// <summary>Which measures, as of when: the selection shared by Get, List and Stream.</summary>
 public sealed record MeasureQuery(
