@@ -178,7 +178,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
             var eventName = Names.StatusEvent(measureId, eventId);
             await audit.AppendAsync(c, tx, context, eventName, new
             {
-                status = request.Status.ToString(), progress_percent = request.ProgressPercent,
+                status = MeasureMapping.StatusName(request.Status), progress_percent = request.ProgressPercent,
                 effective_date = effective.Value.Iso(), note = request.Note,
             }, ct);
             return eventName;
