@@ -159,9 +159,8 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
             v.Add("status", "must be one of NOT_STARTED, IN_PROGRESS, IMPLEMENTED, ONGOING, DISCONTINUED");
         v.Require(request.ProgressPercent is >= 0 and <= 100, "progress_percent", $"must be between 0 and 100 (got {request.ProgressPercent})");
         DateOnly? effective = null;
-        try { effective = ProtoConvert.ToDateOnly(request.EffectiveDate, "effective_date"); }
+        try { effective = ProtoConvert.RequireDate(request.EffectiveDate, "effective_date"); }
         catch (ServiceException e) { v.Add("effective_date", e.Violations[0].Description); }
-        if (request.EffectiveDate is null) v.Add("effective_date", "is required");
         v.Text(request.Note, "note", MaxNote, required: false);
         v.ThrowIfInvalid();
 
