@@ -250,7 +250,8 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         v.ThrowIfInvalid();
 
         var row = new ActionConceptRow(id, concept.Title.Trim(), adopted, concept.CouncilPaper ?? "", concept.Note ?? "", Now);
-        await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
+        // A retry returns the first call's concept, whose id need not be this call's (generated ids differ).
+        var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
         {
             if (await repository.GetActionConceptAsync(c, tx, id, ct) is not null) throw ServiceException.AlreadyExists(Names.ActionConcept(id));
             await repository.InsertActionConceptAsync(c, tx, row, ct);
@@ -258,7 +259,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
             return Names.ActionConcept(id);
         }, ct);
         await using var connection = await repository.Database.OpenAsync(ct);
-        return (await repository.GetActionConceptAsync(connection, null, id, ct))!.ToProto();
+        return (await repository.GetActionConceptAsync(connection, null, Names.Parse(name, Names.ActionConcepts), ct))!.ToProto();
     }
 
     [Authorize(Policy = Policies.Read)]
@@ -291,7 +292,8 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         v.ThrowIfInvalid();
 
         var row = new UnitRow(id, unit.Title.Trim(), parentId, Now);
-        await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
+        // A retry returns the first call's unit, whose id need not be this call's (generated ids differ).
+        var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
         {
             if (await repository.GetUnitAsync(c, tx, id, ct) is not null) throw ServiceException.AlreadyExists(Names.Unit(id));
             if (parentId is not null && await repository.GetUnitAsync(c, tx, parentId, ct) is null)
@@ -301,7 +303,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
             return Names.Unit(id);
         }, ct);
         await using var connection = await repository.Database.OpenAsync(ct);
-        return (await repository.GetUnitAsync(connection, null, id, ct))!.ToProto();
+        return (await repository.GetUnitAsync(connection, null, Names.Parse(name, Names.Units), ct))!.ToProto();
     }
 
     [Authorize(Policy = Policies.Admin)]
