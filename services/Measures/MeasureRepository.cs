@@ -148,8 +148,8 @@ public sealed class MeasureRepository(Database database)
         {
             query.After, query.AsOf, query.KnownAt, query.AsOfEnd, Limit = query.Limit ?? int.MaxValue,
         });
-        if (!query.ShowRetired) where.Append(" AND ").Append(MeasureSql.NotRetired);
-        if (query.TimeTravel) where.Append(" AND ").Append(MeasureSql.AdoptedByAsOf);
+        if (!query.ShowRetired) where.Append(" AND ").Append(MeasureConditions.NotRetired);
+        if (query.TimeTravel) where.Append(" AND ").Append(MeasureConditions.AdoptedByAsOf);
         Filter.AppendSql(query.Filter, FilterFields, where, parameters);
         return (_sql.Query(where.ToString(), limited: query.Limit is not null), parameters);
     }
