@@ -250,7 +250,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         catch (ServiceException e) { v.Add("action_concept.adopted_on", e.Violations[0].Description); }
         v.ThrowIfInvalid();
 
-        var row = new ActionConceptRow(id, concept.Title.Trim(), adopted, concept.CouncilPaper ?? "", concept.Note ?? "", Now);
+        var row = new ActionConceptRow { Id = id, Title = concept.Title.Trim(), AdoptedOn = adopted, CouncilPaper = concept.CouncilPaper ?? "", Note = concept.Note ?? "", CreateTime = Now };
         await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
         {
             if (await repository.GetActionConceptAsync(c, tx, id, ct) is not null) throw ServiceException.AlreadyExists(Names.ActionConcept(id));
@@ -291,7 +291,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         }
         v.ThrowIfInvalid();
 
-        var row = new UnitRow(id, unit.Title.Trim(), parentId, Now);
+        var row = new UnitRow { Id = id, Title = unit.Title.Trim(), ParentId = parentId, CreateTime = Now };
         await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
         {
             if (await repository.GetUnitAsync(c, tx, id, ct) is not null) throw ServiceException.AlreadyExists(Names.Unit(id));
