@@ -91,6 +91,38 @@ public sealed class SuiteHostTests : IAsyncLifetime
         Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task Metrics_show_grpc_calls_per_method_and_status_and_database_durations()
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_ports["Measures"].Grpc}");
+        var client = new MeasuresService.MeasuresServiceClient(channel);
+        await client.ListFieldsOfActionAsync(new ListFieldsOfActionRequest());
+        await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => client.GetMeasureAsync(new GetMeasureRequest { Name = "measures/999999" }).ResponseAsync);
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_ports["Measures"].Http}") };
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("rpc_server_duration_seconds_count{", metrics);
+        Assert.Matches("rpc_server_duration_seconds_count\\{[^}]*rpc_grpc_status_code=\"OK\"[^}]*rpc_method=\"ListFieldsOfAction\"", metrics);
+        Assert.Matches("rpc_server_duration_seconds_count\\{[^}]*rpc_grpc_status_code=\"NotFound\"[^}]*rpc_method=\"GetMeasure\"", metrics);
+        Assert.Matches("db_client_operation_duration_seconds_count\\{[^}]*db_operation=\"ListFieldsOfActionAsync\"", metrics);
+    }
+
+    [Fact]
+    public async Task Read_methods_are_served_as_json_on_the_http_port()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_ports["Measures"].Http}") };
+        using var fields = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/v1/fieldsOfAction"));
+        Assert.Equal(8, fields.RootElement.GetProperty("fieldsOfAction").GetArrayLength());
+        Assert.Equal("Bildung und Sprachförderung", fields.RootElement.GetProperty("fieldsOfAction")[0].GetProperty("title").GetString());
+
+        using var page = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/v1/measures?page_size=2"));
+        Assert.Equal(2, page.RootElement.GetProperty("measures").GetArrayLength());
+        var name = page.RootElement.GetProperty("measures")[0].GetProperty("name").GetString();
+        using var one = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/v1/{name}"));
+        Assert.Equal(name, one.RootElement.GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/v1/measures/999999")).StatusCode);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
