@@ -15,38 +15,9 @@ namespace Suite.Tests;
 /// The Suite host's real composition on real Kestrel sockets (free loopback ports): the h2c gRPC
 /// endpoint, the HTTP/1.1 probe endpoint, health, reflection and the demo data.
 /// </summary>
-public sealed class SuiteHostTests : IAsyncLifetime
+public sealed class SuiteHostTests(SuiteFixture suite) : IClassFixture<SuiteFixture>
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "suite-tests", Guid.NewGuid().ToString("N"));
-    private readonly Dictionary<string, (int Grpc, int Http)> _ports = new();
-    private SuiteHost _suite = null!;
-
-    public async Task InitializeAsync()
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Auth:Mode"] = "Development",
-            ["Storage:DataDirectory"] = _dataDirectory,
-            ["Suite:DemoData"] = "true",
-        };
-        foreach (var component in SuiteComponents.All)
-        {
-            var ports = (FreePort(), FreePort());
-            _ports[component.Name] = ports;
-            settings[$"Components:{component.Name}:Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{ports.Item1}";
-            settings[$"Components:{component.Name}:Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{ports.Item2}";
-        }
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        _suite = new SuiteHost(configuration, NullLogger<SuiteHost>.Instance);
-        await _suite.StartAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _suite.StopAsync(CancellationToken.None);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dataDirectory, recursive: true);
-    }
+    private readonly IReadOnlyDictionary<string, (int Grpc, int Http)> _ports = suite.Ports;
 
     [Fact]
     public async Task Measures_is_serving_over_h2c_with_health_and_reflection()
@@ -123,10 +94,4 @@ public sealed class SuiteHostTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/v1/measures/999999")).StatusCode);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
