@@ -95,3 +95,45 @@ public sealed class SuiteHostTests(SuiteFixture suite) : IClassFixture<SuiteFixt
     }
 
 }
+
+/// <summary>The documented token command prints a token the services accept.</summary>
+public sealed class TokenCommandTests
+{
+    [Fact]
+    public async Task Token_command_prints_a_signed_token_with_role_and_unit()
+    {
+        const string key = "a-local-signing-key-of-at-least-32-bytes!";
+        var output = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(output);
+        int exit;
+        try { exit = await SuiteCommands.RunAsync(["token", "--role", "editor", "--unit", "units/50", "--subject", "alice", "--key", key]); }
+        finally { Console.SetOut(original); }
+
+        Assert.Equal(0, exit);
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ReadJsonWebToken(output.ToString().Trim());
+        Assert.Equal("alice", token.Subject);
+        Assert.Contains(token.Claims, c => c.Type == "roles" && c.Value == "editor");
+        Assert.Contains(token.Claims, c => c.Type == "unit" && c.Value == "units/50");
+        var validation = await new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ValidateTokenAsync(token.EncodedToken,
+            new Microsoft.IdentityModel.Tokens.TokenValidationParameters
+            {
+                ValidAudience = "integration-services", ValidIssuer = "integration-services",
+                IssuerSigningKey = IntegrationServices.ServiceDefaults.Security.SecurityExtensions.SigningKey(key),
+            });
+        Assert.True(validation.IsValid);
+    }
+
+    [Fact]
+    public async Task Token_command_refuses_unknown_roles_and_short_keys()
+    {
+        var original = Console.Error;
+        Console.SetError(TextWriter.Null);
+        try
+        {
+            Assert.Equal(2, await SuiteCommands.RunAsync(["token", "--role", "superuser", "--key", new string('k', 40)]));
+            Assert.Equal(2, await SuiteCommands.RunAsync(["token", "--role", "reader", "--key", "short"]));
+        }
+        finally { Console.SetError(original); }
+    }
+}
