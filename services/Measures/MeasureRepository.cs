@@ -7,33 +7,53 @@ using IntegrationServices.ServiceDefaults.Storage;
 
 namespace IntegrationServices.Measures;
 
-// The rows read with Dapper each have a private parameterless constructor: Dapper then fills the
-// properties by column name and converts values (SQLite hands back every INTEGER as Int64), whereas
-// its constructor matching requires the exact column types and fails on SQLite for every int.
+// Rows read by Dapper are property-based: providers differ in integer widths (SQLite hands back
+// Int64 where SQL Server hands back Int32), which property setters convert and constructors don't.
 
-public sealed record FieldOfActionRow(int Number, string Title, string Description)
+public sealed record FieldOfActionRow
 {
-    private FieldOfActionRow() : this(0, "", "") { }
+    public int Number { get; init; }
+    public string Title { get; init; } = "";
+    public string Description { get; init; } = "";
 }
 
-public sealed record ActionConceptRow(string Id, string Title, DateOnly? AdoptedOn, string CouncilPaper, string Note, DateTime CreateTime)
+public sealed record ActionConceptRow
 {
-    private ActionConceptRow() : this("", "", null, "", "", default) { }
+    public string Id { get; init; } = "";
+    public string Title { get; init; } = "";
+    public DateOnly? AdoptedOn { get; init; }
+    public string CouncilPaper { get; init; } = "";
+    public string Note { get; init; } = "";
+    public DateTime CreateTime { get; init; }
 }
 
-public sealed record UnitRow(string Id, string Title, string? ParentId, DateTime CreateTime)
+public sealed record UnitRow
 {
-    private UnitRow() : this("", "", null, default) { }
+    public string Id { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string? ParentId { get; init; }
+    public DateTime CreateTime { get; init; }
 }
 
 /// <summary>A measure as of a point in time: one version of its fields and its status then.</summary>
-public sealed record MeasureRow(
-    long Id, DateTime CreateTime, DateTime? RetireTime, int Revision, DateTime UpdateTime,
-    string Code, string Title, string Description, string ActionConceptId, int FieldOfAction,
-    string ResponsibleUnitId, long? ParentId, DateOnly AdoptedOn,
-    int Status, int ProgressPercent, DateOnly? StatusEffectiveDate)
+public sealed record MeasureRow
 {
-    private MeasureRow() : this(0, default, null, 0, default, "", "", "", "", 0, "", null, default, 0, 0, null) { }
+    public long Id { get; init; }
+    public DateTime CreateTime { get; init; }
+    public DateTime? RetireTime { get; init; }
+    public int Revision { get; init; }
+    public DateTime UpdateTime { get; init; }
+    public string Code { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string Description { get; init; } = "";
+    public string ActionConceptId { get; init; } = "";
+    public int FieldOfAction { get; init; }
+    public string ResponsibleUnitId { get; init; } = "";
+    public long? ParentId { get; init; }
+    public DateOnly AdoptedOn { get; init; }
+    public int Status { get; init; }
+    public int ProgressPercent { get; init; }
+    public DateOnly? StatusEffectiveDate { get; init; }
 }
 
 /// <summary>The versioned fields of a measure (what UpdateMeasure changes).</summary>
@@ -41,11 +61,16 @@ public sealed record MeasureFields(
     string Code, string Title, string Description, string ActionConceptId, int FieldOfAction,
     string ResponsibleUnitId, long? ParentId, DateOnly AdoptedOn);
 
-public sealed record StatusEventRow(
-    long Id, long MeasureId, int Status, int ProgressPercent, DateOnly EffectiveDate, string Note,
-    DateTime RecordTime, string RecordedBy)
+public sealed record StatusEventRow
 {
-    private StatusEventRow() : this(0, 0, 0, 0, default, "", default, "") { }
+    public long Id { get; init; }
+    public long MeasureId { get; init; }
+    public int Status { get; init; }
+    public int ProgressPercent { get; init; }
+    public DateOnly EffectiveDate { get; init; }
+    public string Note { get; init; } = "";
+    public DateTime RecordTime { get; init; }
+    public string RecordedBy { get; init; } = "";
 }
 
 /// <summary>Which measures, as of when: the selection shared by Get, List and Stream.</summary>

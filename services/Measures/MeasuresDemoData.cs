@@ -24,13 +24,19 @@ public static class MeasuresDemoData
         {
             var seededAt = new DateTime(2016, 1, 4, 8, 0, 0, DateTimeKind.Utc);
             if (await repository.GetActionConceptAsync(c, tx, "idk", ct) is null)
-                await repository.InsertActionConceptAsync(c, tx, new ActionConceptRow("idk", "Integration durch Konsens",
-                    new DateOnly(2008, 7, 8), "",
-                    "Vom Rat am 08.07.2008 beschlossen (so Vorlage 23-22508). Die Drucksachennummer des Beschlusses liegt hier nicht vor.", seededAt), ct);
+                await repository.InsertActionConceptAsync(c, tx, new ActionConceptRow
+                {
+                    Id = "idk", Title = "Integration durch Konsens", AdoptedOn = new DateOnly(2008, 7, 8), CouncilPaper = "",
+                    Note = "Vom Rat am 08.07.2008 beschlossen (so Vorlage 23-22508). Die Drucksachennummer des Beschlusses liegt hier nicht vor.",
+                    CreateTime = seededAt,
+                }, ct);
             if (await repository.GetActionConceptAsync(c, tx, "fluechtlinge", ct) is null)
-                await repository.InsertActionConceptAsync(c, tx, new ActionConceptRow("fluechtlinge", "Konzept zur Integration von Flüchtlingen",
-                    null, "16-01642",
-                    "Die Mitteilung 18-08576 nennt das Konzept \"aus 2016\"; Vorlage 22-18142 nennt 2017 als Beschlussjahr. Beide Angaben sind belegt; das Beschlussdatum bleibt daher offen.", seededAt), ct);
+                await repository.InsertActionConceptAsync(c, tx, new ActionConceptRow
+                {
+                    Id = "fluechtlinge", Title = "Konzept zur Integration von Flüchtlingen", AdoptedOn = null, CouncilPaper = "16-01642",
+                    Note = "Die Mitteilung 18-08576 nennt das Konzept \"aus 2016\"; Vorlage 22-18142 nennt 2017 als Beschlussjahr. Beide Angaben sind belegt; das Beschlussdatum bleibt daher offen.",
+                    CreateTime = seededAt,
+                }, ct);
 
             (string Id, string Title, string? Parent)[] units =
             [
@@ -45,7 +51,7 @@ public static class MeasuresDemoData
             ];
             foreach (var (id, title, parent) in units)
                 if (await repository.GetUnitAsync(c, tx, id, ct) is null)
-                    await repository.InsertUnitAsync(c, tx, new UnitRow(id, title, parent, seededAt), ct);
+                    await repository.InsertUnitAsync(c, tx, new UnitRow { Id = id, Title = title, ParentId = parent, CreateTime = seededAt }, ct);
 
             var number = 0;
             foreach (var example in Examples)

@@ -249,7 +249,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         catch (ServiceException e) { v.Add("action_concept.adopted_on", e.Violations[0].Description); }
         v.ThrowIfInvalid();
 
-        var row = new ActionConceptRow(id, concept.Title.Trim(), adopted, concept.CouncilPaper ?? "", concept.Note ?? "", Now);
+        var row = new ActionConceptRow { Id = id, Title = concept.Title.Trim(), AdoptedOn = adopted, CouncilPaper = concept.CouncilPaper ?? "", Note = concept.Note ?? "", CreateTime = Now };
         // A retry returns the first call's concept, whose id need not be this call's (generated ids differ).
         var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
         {
@@ -291,7 +291,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         }
         v.ThrowIfInvalid();
 
-        var row = new UnitRow(id, unit.Title.Trim(), parentId, Now);
+        var row = new UnitRow { Id = id, Title = unit.Title.Trim(), ParentId = parentId, CreateTime = Now };
         // A retry returns the first call's unit, whose id need not be this call's (generated ids differ).
         var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
         {
