@@ -79,7 +79,7 @@ public sealed record MeasureQuery(
     IReadOnlyList<FilterTerm> Filter, long After = 0, int? Limit = null)
 {
     /// <summary>Start of the day after AsOf in Europe/Berlin: retired "on or before AsOf" means before it.</summary>
-    public DateTime AsOfEnd => BusinessCalendar.StartOfDayUtc(AsOf.AddDays(1));
+    public DateTime AsOfEnd => BusinessCalendar.EndOfDayUtc(AsOf);
 }
 
 /// <summary>Dapper data access of the Measures service; writes take the caller's transaction.</summary>
