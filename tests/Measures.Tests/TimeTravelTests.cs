@@ -250,6 +250,26 @@ public abstract class TimeTravelTests(MeasuresFixture fixture) : MeasuresTestBas
     }
 
     [SkippableFact]
+    public async Task The_extreme_dates_and_instants_are_answered()
+    {
+        var slice = await NewSliceAsync();
+        var m = await CreateAsync(slice, adopted: D(2016, 1, 1));
+        await RecordAsync(m.Name, MeasureStatus.Ongoing, 100, D(2017, 1, 1));
+        var retired = await CreateAsync(slice, adopted: D(2016, 1, 1));
+        await Admin.DeleteMeasureAsync(new DeleteMeasureRequest { Name = retired.Name });
+        var endOfTime = Timestamp.FromDateTime(new DateTime(9999, 12, 31, 23, 59, 59, DateTimeKind.Utc));
+        var startOfTime = Timestamp.FromDateTime(new DateTime(1, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        Assert.Equal([m.Name], (await SelectAsync(slice, D(9999, 12, 31))).Select(x => x.Name));
+        Assert.Equal([m.Name], (await SelectAsync(slice, D(9999, 12, 31), endOfTime.ToDateTime())).Select(x => x.Name));
+        Assert.Equal([m.Name, retired.Name], (await SelectAsync(slice, D(9999, 12, 31), showRetired: true)).Select(x => x.Name));
+        Assert.Empty(await SelectAsync(slice, D(1, 1, 1)));
+        Assert.Empty(await SelectAsync(slice, knownAt: startOfTime.ToDateTime()));
+        Assert.Equal(MeasureStatus.Ongoing, (await GetAsync(m.Name, D(9999, 12, 31), endOfTime.ToDateTime())).Status);
+        Assert.Equal(MeasureStatus.NotStarted, (await GetAsync(m.Name, D(1, 1, 1))).Status);
+    }
+
+    [SkippableFact]
     public async Task An_invalid_as_of_or_known_at_is_INVALID_ARGUMENT_naming_it()
     {
         var slice = await NewSliceAsync();
