@@ -6,19 +6,12 @@ namespace IntegrationServices.Reporting.Cycles;
 [SqlStatements]
 public sealed class ReportingCycleSql(SqlDialect dialect)
 {
-    private const string CycleColumns = """
-        id AS Id, title AS Title, description AS Description, reference_date AS ReferenceDate,
-        reporting_date AS ReportingDate, scope AS Scope, paper_reference AS PaperReference, paper_type AS PaperType,
-        paper_title AS PaperTitle, paper_under_direction_of AS PaperUnderDirectionOf, paper_date AS PaperDate,
-        state AS State, snapshot_name AS SnapshotName, version AS Version, create_time AS CreateTime, update_time AS UpdateTime
-        """;
-
     public string Count => "SELECT COUNT(*) FROM reporting_cycles";
 
-    public string Select => $"SELECT {CycleColumns} FROM reporting_cycles WHERE id = @Id";
+    public string Select => $"SELECT {CycleColumnList.Columns} FROM reporting_cycles WHERE id = @Id";
 
     /// <summary>Reads the cycle and holds an update lock on it until the transaction ends.</summary>
-    public string SelectForUpdate => $"SELECT {CycleColumns} FROM reporting_cycles {dialect.UpdateLock} WHERE id = @Id";
+    public string SelectForUpdate => $"SELECT {CycleColumnList.Columns} FROM reporting_cycles {dialect.UpdateLock} WHERE id = @Id";
 
     public string SelectConsultations => """
         SELECT position AS Position, organization AS Organization, role AS Role, authoritative AS Authoritative,
@@ -62,7 +55,7 @@ public sealed class ReportingCycleSql(SqlDialect dialect)
 
     /// <summary>Keyset page ordered by (reporting_date, id); <paramref name="filter"/> is built from fixed pieces only.</summary>
     public string Page(string filter) => $"""
-        SELECT {CycleColumns}
+        SELECT {CycleColumnList.Columns}
         FROM reporting_cycles
         WHERE (reporting_date > @AfterDate OR (reporting_date = @AfterDate AND id > @AfterId)){filter}
         ORDER BY reporting_date, id
@@ -71,4 +64,15 @@ public sealed class ReportingCycleSql(SqlDialect dialect)
 
     /// <summary>For the T-SQL fidelity test: the page query with every filter field.</summary>
     public string PageWithAllFilters => Page(" AND state = @f0 AND reporting_date >= @f1");
+}
+
+/// <summary>The select list of a cycle row (a fragment, not a statement: kept out of the [SqlStatements] class).</summary>
+internal static class CycleColumnList
+{
+    public const string Columns = """
+        id AS Id, title AS Title, description AS Description, reference_date AS ReferenceDate,
+        reporting_date AS ReportingDate, scope AS Scope, paper_reference AS PaperReference, paper_type AS PaperType,
+        paper_title AS PaperTitle, paper_under_direction_of AS PaperUnderDirectionOf, paper_date AS PaperDate,
+        state AS State, snapshot_name AS SnapshotName, version AS Version, create_time AS CreateTime, update_time AS UpdateTime
+        """;
 }
