@@ -82,14 +82,6 @@ public static class T
 
     public static string Reason(RpcException e) => e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason ?? "";
 
-    /// <summary>/work/…/IntegrationServices.sln's folder, found by walking up from the test binaries.</summary>
-    public static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IntegrationServices.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("IntegrationServices.sln not found above " + AppContext.BaseDirectory);
-    }
-
     public static string SharedData(string relative) =>
-        File.ReadAllText(Path.Combine(RepoRoot(), "..", "shared", "data", relative));
+        File.ReadAllText(Path.Combine(RepositoryRoot.Shared, "data", relative));
 }
