@@ -154,3 +154,38 @@ public sealed class TSqlTests
     public void Reporting_sql_is_valid_T_SQL_and_names_only_migrated_tables() =>
         TSqlFidelity.AssertValid(typeof(IntegrationServices.Reporting.ReportingServiceExtensions).Assembly);
 }
+
+public sealed class HttpJsonTests
+{
+    [Fact]
+    public async Task Read_methods_are_served_as_JSON_with_redaction()
+    {
+        await using var host = await TestHost.StartAsync(b => IntegrationServices.Reporting.ReportingServiceExtensions.AddReportingService(b),
+            a => IntegrationServices.Reporting.ReportingServiceExtensions.MapReportingService(a));
+        await ReportingDemoData.SeedAsync(host.Services, CancellationToken.None);
+        var repository = (IntegrationServices.Reporting.Cycles.ReportingCycleRepository)host.Services.GetService(typeof(IntegrationServices.Reporting.Cycles.ReportingCycleRepository))!;
+        await repository.ModifyAsync("2018", null, IntegrationServices.Reporting.Cycles.WriteContext.Seeding("test"), c => (c with
+        {
+            Consultations = c.Consultations.Select(x => x.Order == 6 ? x with { Result = "nichtöffentlich beraten" } : x).ToList(),
+            Version = c.Version + 1,
+        }, new { }), CancellationToken.None);
+
+        var http = host.Http();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.For([Roles.Reader]));
+        var one = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/v1/reportingCycles/2018")).RootElement;
+        Assert.Equal("reportingCycles/2018", one.GetProperty("name").GetString());
+        Assert.Equal("PLANNED", one.GetProperty("state").GetString());
+        var va = one.GetProperty("consultations")[5];
+        Assert.Equal("Verwaltungsausschuss", va.GetProperty("organization").GetString());
+        Assert.True(va.GetProperty("resultWithheld").GetBoolean());
+        Assert.Equal("", va.TryGetProperty("result", out var r) ? r.GetString() : "");
+
+        var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/v1/reportingCycles?page_size=3")).RootElement;
+        Assert.Equal(3, list.GetProperty("reportingCycles").GetArrayLength());
+        Assert.False(string.IsNullOrEmpty(list.GetProperty("nextPageToken").GetString()));
+
+        var export = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/v1/reportingCycles/2018:exportOParl")).RootElement;
+        Assert.Contains("18-08576", export.GetProperty("paperJson").GetString());
+        Assert.DoesNotContain("nichtöffentlich beraten", export.GetRawText());
+    }
+}

@@ -74,7 +74,8 @@ public sealed class ReportingCycleRepository(Database database, AuditTrail audit
     /// Creates each cycle that exists neither by id nor by (reference date, scope); returns every cycle
     /// of the list as stored afterwards, and how many were new. One transaction.
     /// </summary>
-    public async Task<(IReadOnlyList<Cycle> Cycles, int Created)> PlanAsync(IReadOnlyList<Cycle> wanted, WriteContext writer, CancellationToken ct)
+    public async Task<(IReadOnlyList<Cycle> Cycles, int Created)> PlanAsync(IReadOnlyList<Cycle> wanted, WriteContext writer, CancellationToken ct,
+        bool isRetry = false)
     {
         try
         {
@@ -99,10 +100,11 @@ public sealed class ReportingCycleRepository(Database database, AuditTrail audit
                 return ((IReadOnlyList<Cycle>)result, created);
             }, ct);
         }
-        catch (Exception e) when (database.Dialect.IsUniqueViolation(e))
+        catch (ServiceException) when (!isRetry)
         {
-            // A concurrent planner created some of them first: the second call sees them and creates nothing.
-            return await PlanAsync(wanted, writer, ct);
+            // A concurrent planner created some of them first (the insert lost on a unique key):
+            // once more, the existing ones are found and returned.
+            return await PlanAsync(wanted, writer, ct, isRetry: true);
         }
     }
 
