@@ -42,6 +42,9 @@ public sealed class OParlExporter(IOptions<OParlOptions> options)
         {
             if (OParlSchema.IsUrl(nameOrUrl)) return nameOrUrl;
             var url = $"{Base}/organization/{Slug(nameOrUrl)}";
+            // Two names with the same slug ("A-B", "A B") must not share an id.
+            if (organizations.TryGetValue(url, out var taken) && (string?)taken["name"] != nameOrUrl)
+                url += "-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(nameOrUrl)))[..8];
             organizations.TryAdd(url, new JsonObject
             {
                 ["id"] = url,
