@@ -1,4 +1,6 @@
 using IntegrationServices.Measures;
+using IntegrationServices.Reporting;
+using IntegrationServices.Reporting.Demo;
 
 namespace IntegrationServices.Suite;
 
@@ -15,5 +17,6 @@ public static class SuiteComponents
     public static IReadOnlyList<SuiteComponent> All { get; } =
     [
         new("Measures", b => b.AddMeasuresService(), a => a.MapMeasuresService(), MeasuresDemoData.SeedAsync),
+        new("Reporting", b => b.AddReportingService(), a => a.MapReportingService(), ReportingDemoData.SeedAsync),
     ];
 }

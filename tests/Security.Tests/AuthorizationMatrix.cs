@@ -31,5 +31,16 @@ public static class AuthorizationMatrix
         ["integration.measures.v1.MeasuresService/ListOrganizationalUnits"] = Readers,
         ["integration.measures.v1.MeasuresService/CreateOrganizationalUnit"] = Coordinators,
         ["integration.measures.v1.MeasuresService/ListAuditRecords"] = AdminOnly,
+
+        ["integration.reporting.v1.ReportingCyclesService/CreateReportingCycle"] = Coordinators,
+        ["integration.reporting.v1.ReportingCyclesService/GetReportingCycle"] = Readers,
+        ["integration.reporting.v1.ReportingCyclesService/ListReportingCycles"] = Readers,
+        ["integration.reporting.v1.ReportingCyclesService/UpdateReportingCycle"] = Coordinators,
+        ["integration.reporting.v1.ReportingCyclesService/CancelReportingCycle"] = Coordinators,
+        ["integration.reporting.v1.ReportingCyclesService/RecordConsultationResult"] = Coordinators,
+        ["integration.reporting.v1.ReportingCyclesService/PlanRecurringCycles"] = Coordinators,
+        ["integration.reporting.v1.ReportingCyclesService/ExportOParl"] = Readers,
+        ["integration.reporting.v1.ReportingCyclesService/ImportOParlPaper"] = Coordinators,
+        ["integration.reporting.v1.ReportingCyclesService/ListAuditRecords"] = AdminOnly,
     };
 }

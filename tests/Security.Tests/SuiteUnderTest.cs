@@ -1,5 +1,6 @@
 using Google.Protobuf.Reflection;
 using IntegrationServices.Measures;
+using IntegrationServices.Reporting;
 using IntegrationServices.Testing;
 using Microsoft.AspNetCore.Builder;
 using Xunit;
@@ -12,6 +13,7 @@ public sealed class SuiteUnderTest : IAsyncLifetime
     public static readonly IReadOnlyList<(ServiceDescriptor Service, Action<WebApplicationBuilder> Add, Action<WebApplication> Map)> Services =
     [
         (IntegrationServices.Contracts.Measures.V1.MeasuresService.Descriptor, b => b.AddMeasuresService(), a => a.MapMeasuresService()),
+        (IntegrationServices.Contracts.Reporting.V1.ReportingCyclesService.Descriptor, b => b.AddReportingService(), a => a.MapReportingService()),
     ];
 
     public Dictionary<string, TestHost> Hosts { get; } = new();
