@@ -63,16 +63,16 @@ public sealed class HtmlReportTests
 
         Assert.Equal(
             [
-                ["nicht begonnen", "2", "16,7 %"],
-                ["in Umsetzung", "4", "33,3 %"],
-                ["umgesetzt", "2", "16,7 %"],
-                ["Daueraufgabe", "3", "25,0 %"],
-                ["entfallen", "1", "8,3 %"],
+                ["nicht begonnen", "2", "14,3 %"],
+                ["in Umsetzung", "6", "42,9 %"],
+                ["umgesetzt", "2", "14,3 %"],
+                ["Daueraufgabe", "3", "21,4 %"],
+                ["entfallen", "1", "7,1 %"],
             ],
             rows);
-        Assert.Equal(["Maßnahmen gesamt", "12", "100,0 %"], Cells(doc.QuerySelector("table.summary tfoot tr")!));
-        // (100+60+0+100+100+40+0+100+50+100+75+0) / 12 = 60.4166…
-        Assert.Equal("Durchschnittlicher Umsetzungsstand: 60,4 %", Text(doc.QuerySelector("p.average-progress")!));
+        Assert.Equal(["Maßnahmen gesamt", "14", "100,0 %"], Cells(doc.QuerySelector("table.summary tfoot tr")!));
+        // (100+60+0+100+20+35+100+40+0+100+50+100+75+0) / 14 = 55.714…
+        Assert.Equal("Durchschnittlicher Umsetzungsstand: 55,7 %", Text(doc.QuerySelector("p.average-progress")!));
     }
 
     [Fact]
@@ -113,6 +113,12 @@ public sealed class HtmlReportTests
                 x += width;
             }
             Assert.InRange(x, barWidth - 0.05, barWidth + 0.05);
+            if (group.Key == "1")
+            {
+                // 1 + 3 + 1 + 1 of 6: the "in Umsetzung" segment is three times as wide as the others.
+                Assert.Equal("360", svg.QuerySelector("rect[data-status='IN_PROGRESS']")!.GetAttribute("width"));
+                Assert.Equal("120", svg.QuerySelector("rect[data-status='ONGOING']")!.GetAttribute("width"));
+            }
 
             // The legend names all five statuses in German.
             var legend = svg.QuerySelectorAll("text.legend-label").Select(t => t.TextContent).ToArray();

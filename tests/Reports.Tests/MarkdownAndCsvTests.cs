@@ -31,15 +31,15 @@ public sealed class MarkdownReportTests
         Assert.Contains("- **Vorlage:** Mitteilung 20-13001", lines);
         Assert.Contains("- **Stichtag:** 31.12.2019", lines);
         Assert.Contains("- **Wissensstand:** 01.04.2020, 00:00 Uhr (MESZ), d. h. Stand Ende des 31.03.2020", lines);
-        Assert.Contains("| in Umsetzung | 4 | 33,3 % |", lines);
-        Assert.Contains("| **Maßnahmen gesamt** | **12** | 100,0 % |", lines);
-        Assert.Contains("Durchschnittlicher Umsetzungsstand: **60,4 %**", lines);
+        Assert.Contains("| in Umsetzung | 6 | 42,9 % |", lines);
+        Assert.Contains("| **Maßnahmen gesamt** | **14** | 100,0 % |", lines);
+        Assert.Contains("Durchschnittlicher Umsetzungsstand: **55,7 %**", lines);
         foreach (var (number, title) in SampleSnapshot.FieldTitles)
         {
             Assert.Contains($"### Handlungsfeld {number}: {title}", lines);
         }
-        // Text status bar: 2 of 4 measures in field 1 … one row per status.
-        Assert.Contains("| Daueraufgabe | 1 | 25,0 % | █████ |", lines);
+        // Text status bar: 3 of 6 measures in field 1 are in progress → half of 20 blocks.
+        Assert.Contains("| in Umsetzung | 3 | 50,0 % | ██████████ |", lines);
         Assert.Contains("| 1.2 | Elternbildung, \"Rucksack\"-Programm | in Umsetzung | 60 % | 30.06.2019 |", lines);
         Assert.Contains("| 3.3 | Anonymisierte Bewerbungsverfahren | entfallen | 0 % | 15.11.2019 |", lines);
         Assert.Contains("| 1.1 | Sprachförderung in Kindertagesstätten ausbauen | in Umsetzung | umgesetzt | 70 % → 100 % |", lines);
@@ -138,8 +138,9 @@ public sealed class CsvReportTests
             ["reportingCycles/2019/snapshot", "reportingCycles/2019", "2019-12-31", "1.2", SampleSnapshot.CommaQuoteTitle, "1",
              "Bildung und Sprachförderung", "actionConcepts/idk", "units/50", "in Umsetzung", "60", "2019-06-30"],
             records[2]);
-        Assert.Equal("Interkulturelle Öffnung der Verwaltung", records[7][6]);
-        Assert.Equal("entfallen", records[7][9]);
+        Assert.Equal("3.3", records[9][3]);
+        Assert.Equal("Interkulturelle Öffnung der Verwaltung", records[9][6]);
+        Assert.Equal("entfallen", records[9][9]);
         // The title with a comma and quotes is quoted, quotes doubled (RFC 4180).
         Assert.Contains(",\"Elternbildung, \"\"Rucksack\"\"-Programm\",", text);
         Assert.Contains(",\"Dezentrale Unterbringung, Wohnungsakquise\",", text);

@@ -5,7 +5,7 @@ using IntegrationServices.Contracts.Reporting.V1;
 namespace IntegrationServices.Reports.Tests;
 
 /// <summary>
-/// A realistic snapshot built in code: four fields of action with every status, a title with a comma
+/// A realistic snapshot built in code: four fields of action with every status (uneven counts), a title with a comma
 /// and quotes, districts with a missing value, an unmapped area and changes against a previous
 /// snapshot. Group summaries are counted from the entries, as the snapshot worker does.
 /// </summary>
@@ -43,6 +43,8 @@ internal static class SampleSnapshot
         Entry("1.2", CommaQuoteTitle, 1, MeasureStatus.InProgress, 60),
         Entry("1.3", "Hausaufgabenhilfe an Grundschulen", 1, MeasureStatus.NotStarted, 0),
         Entry("1.4", "Interkulturelle Bildungsangebote", 1, MeasureStatus.Ongoing, 100, D(2018, 1, 1)),
+        Entry("1.5", "Sprachkurse für Eltern an Familienzentren", 1, MeasureStatus.InProgress, 20),
+        Entry("1.6", "Mehrsprachige Schulwegpläne", 1, MeasureStatus.InProgress, 35),
         Entry("3.1", "Interkulturelle Schulungen für Beschäftigte", 3, MeasureStatus.Ongoing, 100),
         Entry("3.2", "Mehrsprachige Informationen im Bürgerbüro", 3, MeasureStatus.InProgress, 40),
         Entry("3.3", "Anonymisierte Bewerbungsverfahren", 3, MeasureStatus.Discontinued, 0, D(2019, 11, 15)),

@@ -44,7 +44,7 @@ internal static class SvgCharts
         var height = BarHeight + 14 + legendRows * 20;
         var sum = field.Tallies.Sum(t => t.Count);
         var titleId = field.Anchor + "-chart-title";
-        var description = field.Heading + ": Stand der Umsetzung – "
+        var description = field.Heading + " – Stand der Umsetzung: "
             + (sum == 0
                 ? "keine Maßnahmen"
                 : string.Join(", ", field.Tallies.Select(t => GermanFormat.Integer(t.Count) + " " + GermanFormat.Status(t.Status)))
@@ -197,8 +197,13 @@ internal static class SvgCharts
         html.Append("</svg>\n");
     }
 
-    private static string Shorten(string text, int max) =>
-        text.Length <= max ? text : text[..(max - 1)].TrimEnd() + "…";
+    private static string Shorten(string text, int max)
+    {
+        if (text.Length <= max) return text;
+        var cut = max - 1;
+        if (char.IsHighSurrogate(text[cut - 1])) cut--; // never split a surrogate pair
+        return text[..cut].TrimEnd() + "…";
+    }
 
     private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
