@@ -1,0 +1,77 @@
+using IntegrationServices.Contracts.Reporting.V1;
+using IntegrationServices.ServiceDefaults.Errors;
+
+namespace IntegrationServices.Reporting.Reports;
+
+/// <summary>
+/// Turns a snapshot (plus its reporting cycle) into the lean, regular report the council asked for
+/// (Mitteilung 18-08576: "eine schlankere aber regelmäßige Berichterstattung"): German text, one
+/// self-contained HTML page with inline SVG charts, or the same content as Markdown, or one CSV row
+/// per measure.
+/// <para>
+/// Pure and deterministic: no clock, no I/O, no machine culture — the same snapshot and cycle give
+/// byte-identical output, so a printed report can be checked against the snapshot's
+/// <c>content_sha256</c> shown in its footer. Stateless and thread-safe; create it with
+/// <c>new ReportRenderer()</c> or register it as a singleton.
+/// </para>
+/// </summary>
+public sealed class ReportRenderer
+{
+    /// <summary>The word that marks made-up demo data in titles (see CONVENTIONS: "Beispieldaten").</summary>
+    public const string ExampleMarker = "Beispiel";
+
+    /// <summary>
+    /// Renders <paramref name="snapshot"/> in <paramref name="format"/>.
+    /// </summary>
+    /// <param name="snapshot">The frozen snapshot (measures, demographics, changes).</param>
+    /// <param name="cycle">Its reporting cycle (title, council paper). May be null when not available:
+    /// the report then uses a default title and leaves the paper out.</param>
+    /// <param name="format">HTML, MARKDOWN or CSV; FORMAT_UNSPECIFIED (or an unknown value) →
+    /// INVALID_ARGUMENT on field "format".</param>
+    /// <param name="containsExampleData">The caller knows that some figures are example data (e.g. seeded
+    /// demographics, which the snapshot cannot tell). The notice "Enthält Beispieldaten" is shown when
+    /// this is true OR when <see cref="DetectExampleData"/> finds the marker in a title.</param>
+    public RenderedReport Render(
+        Snapshot snapshot,
+        ReportingCycle? cycle,
+        RenderReportRequest.Types.Format format,
+        bool containsExampleData = false)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return format switch
+        {
+            RenderReportRequest.Types.Format.Html =>
+                new RenderedReport(HtmlReportWriter.Write(ReportModel.Build(snapshot, cycle, containsExampleData)),
+                    "text/html; charset=utf-8", "html"),
+            RenderReportRequest.Types.Format.Markdown =>
+                new RenderedReport(MarkdownReportWriter.Write(ReportModel.Build(snapshot, cycle, containsExampleData)),
+                    "text/markdown; charset=utf-8", "md"),
+            RenderReportRequest.Types.Format.Csv =>
+                new RenderedReport(CsvReportWriter.Write(ReportModel.Build(snapshot, cycle, containsExampleData)),
+                    "text/csv; charset=utf-8", "csv"),
+            _ => throw ServiceException.Invalid("format", "must be HTML, MARKDOWN or CSV"),
+        };
+    }
+
+    /// <summary>
+    /// True when a measure's code or title (in the entries or the changes) or an area's title (in
+    /// the demographics or the indicator deltas) contains "Beispiel" (case-insensitive), the marker
+    /// the demo data carries.
+    /// </summary>
+    public static bool DetectExampleData(Snapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        static bool Marked(string? text) =>
+            !string.IsNullOrEmpty(text) && text.Contains(ExampleMarker, StringComparison.OrdinalIgnoreCase);
+
+        var measures = snapshot.Measures?.Entries ?? [];
+        var changes = snapshot.Changes ?? new SnapshotChanges();
+        var demographics = snapshot.Demographics ?? new SnapshotDemographics();
+        return measures.Concat(changes.NewMeasures).Concat(changes.RetiredMeasures).Any(e => Marked(e.Title) || Marked(e.Code))
+            || changes.StatusChanges.Any(c => Marked(c.Title) || Marked(c.Code))
+            || changes.IndicatorDeltas.Any(d => Marked(d.AreaTitle))
+            || demographics.Areas.Any(a => Marked(a.AreaTitle))
+            || Marked(demographics.City?.AreaTitle)
+            || demographics.UnmappedAreas.Any(Marked);
+    }
+}
