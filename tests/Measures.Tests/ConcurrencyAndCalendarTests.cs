@@ -87,6 +87,32 @@ public abstract class ConcurrencyAndCalendarTests(MeasuresFixture fixture) : Mea
     }
 
     [SkippableFact]
+    public async Task Of_concurrent_creates_with_one_code_or_id_exactly_one_wins_and_the_others_are_ALREADY_EXISTS()
+    {
+        var slice = await NewSliceAsync();
+        var code = Unique("RACE");
+        var unitId = Unique("race-unit");
+        var conceptId = Unique("race-concept");
+
+        async Task<StatusCode> Outcome(Func<Task> call)
+        {
+            try { await call(); return StatusCode.OK; }
+            catch (RpcException e) { return e.StatusCode; }
+        }
+
+        var measures = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Outcome(() => CreateAsync(Draft(slice, code: code)))));
+        var units = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Outcome(() => NewUnitAsync(id: unitId))));
+        var concepts = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Outcome(() => NewConceptAsync(conceptId))));
+
+        foreach (var outcomes in new[] { measures, units, concepts })
+        {
+            Assert.Single(outcomes, o => o == StatusCode.OK);
+            Assert.All(outcomes.Where(o => o != StatusCode.OK), o => Assert.Equal(StatusCode.AlreadyExists, o));
+        }
+        Assert.Single(await ListAllAsync(new ListMeasuresRequest { Filter = UnitFilter(slice) }));
+    }
+
+    [SkippableFact]
     public async Task A_request_id_used_for_another_method_is_INVALID_ARGUMENT()
     {
         var slice = await NewSliceAsync();
