@@ -37,7 +37,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         if (request.Measure is null) throw ServiceException.Invalid("measure", "is required");
         var fields = Parse(request.Measure, "measure");
         var caller = Caller.From(context);
-        var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
+        var name = await UniqueAsync(() => requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
         {
             await CheckReferencesAsync(c, tx, fields, selfId: 0, "measure", ct);
             if (await repository.CodeTakenAsync(c, tx, fields.Code, 0, ct))
@@ -45,7 +45,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
             var id = await repository.InsertMeasureAsync(c, tx, fields, Now, caller.Subject, ct);
             await audit.AppendAsync(c, tx, context, Names.Measure(id), new { created = fields }, ct);
             return Names.Measure(id);
-        }, ct);
+        }, ct), () => ServiceException.AlreadyExists($"A measure with code '{fields.Code}'", $"A measure with code '{fields.Code}' already exists; codes are unique."));
         return await CurrentAsync(Names.ParseMeasureId(name), ct);
     }
 
@@ -114,7 +114,8 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
             await CheckReferencesAsync(c, tx, merged, id, "measure", ct);
             if (merged.Code != old.Code && await repository.CodeTakenAsync(c, tx, merged.Code, id, ct))
                 throw ServiceException.AlreadyExists($"A measure with code '{merged.Code}'", $"A measure with code '{merged.Code}' already exists; codes are unique.");
-            if (!await repository.InsertNextVersionAsync(c, tx, id, current.Revision, merged, Now, caller.Subject, ct))
+            if (!await UniqueAsync(() => repository.InsertNextVersionAsync(c, tx, id, current.Revision, merged, Now, caller.Subject, ct),
+                    () => ServiceException.AlreadyExists($"A measure with code '{merged.Code}'", $"A measure with code '{merged.Code}' already exists; codes are unique.")))
                 throw ServiceException.StaleEtag(request.Measure.Name);
             await audit.AppendAsync(c, tx, context, request.Measure.Name, new
             {
@@ -251,13 +252,13 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
 
         var row = new ActionConceptRow { Id = id, Title = concept.Title.Trim(), AdoptedOn = adopted, CouncilPaper = concept.CouncilPaper ?? "", Note = concept.Note ?? "", CreateTime = Now };
         // A retry returns the first call's concept, whose id need not be this call's (generated ids differ).
-        var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
+        var name = await UniqueAsync(() => requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
         {
             if (await repository.GetActionConceptAsync(c, tx, id, ct) is not null) throw ServiceException.AlreadyExists(Names.ActionConcept(id));
             await repository.InsertActionConceptAsync(c, tx, row, ct);
             await audit.AppendAsync(c, tx, context, Names.ActionConcept(id), new { created = row }, ct);
             return Names.ActionConcept(id);
-        }, ct);
+        }, ct), () => ServiceException.AlreadyExists(Names.ActionConcept(id)));
         await using var connection = await repository.Database.OpenAsync(ct);
         return (await repository.GetActionConceptAsync(connection, null, Names.Parse(name, Names.ActionConcepts), ct))!.ToProto();
     }
@@ -293,7 +294,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
 
         var row = new UnitRow { Id = id, Title = unit.Title.Trim(), ParentId = parentId, CreateTime = Now };
         // A retry returns the first call's unit, whose id need not be this call's (generated ids differ).
-        var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
+        var name = await UniqueAsync(() => requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
         {
             if (await repository.GetUnitAsync(c, tx, id, ct) is not null) throw ServiceException.AlreadyExists(Names.Unit(id));
             if (parentId is not null && await repository.GetUnitAsync(c, tx, parentId, ct) is null)
@@ -301,7 +302,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
             await repository.InsertUnitAsync(c, tx, row, ct);
             await audit.AppendAsync(c, tx, context, Names.Unit(id), new { created = row }, ct);
             return Names.Unit(id);
-        }, ct);
+        }, ct), () => ServiceException.AlreadyExists(Names.Unit(id)));
         await using var connection = await repository.Database.OpenAsync(ct);
         return (await repository.GetUnitAsync(connection, null, Names.Parse(name, Names.Units), ct))!.ToProto();
     }
@@ -311,6 +312,19 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         audit.ListAsync(request, context.CancellationToken);
 
     // ---- helpers ----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A write whose unique key (code, chosen id) was checked just before: under read committed
+    /// (SQL Server) a concurrent writer can still take the key between check and write. That is the
+    /// caller's ALREADY_EXISTS, not an INTERNAL unique-key violation. Around a create it wraps
+    /// RequestIds.CreateOnceAsync, which first answers a concurrent retry of the same request_id
+    /// with the winner's resource.
+    /// </summary>
+    private async Task<T> UniqueAsync<T>(Func<Task<T>> write, Func<ServiceException> conflict)
+    {
+        try { return await write(); }
+        catch (Exception e) when (repository.Database.Dialect.IsUniqueViolation(e)) { throw conflict(); }
+    }
 
     private async Task<Measure> CurrentAsync(long id, CancellationToken ct) =>
         (await repository.GetMeasureAsync(id, BusinessCalendar.Today(clock), Now, ct))!.ToProto();

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using IntegrationServices.ServiceDefaults.Api;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationServices.Measures.Tests;
 
@@ -49,6 +50,66 @@ public abstract class ConcurrencyAndCalendarTests(MeasuresFixture fixture) : Mea
 
         Assert.Single(events.Distinct());
         Assert.Single((await Reader.ListStatusEventsAsync(new ListStatusEventsRequest { Parent = created[0].Name })).StatusEvents);
+    }
+
+    [SkippableFact]
+    public async Task Writes_succeed_while_a_bulk_consumer_is_still_reading_a_stream()
+    {
+        var slice = await NewSliceAsync();
+        var repository = Host.Services.GetRequiredService<MeasureRepository>();
+        var unit = slice.Unit["units/".Length..];
+        var concept = slice.Concept["actionConcepts/".Length..];
+        var prefix = Unique("S");
+        await repository.Database.InTransactionAsync(async (c, tx) =>
+        {
+            for (var i = 0; i < 3000; i++)
+                await repository.InsertMeasureAsync(c, tx,
+                    new MeasureFields($"{prefix}-{i:D4}", $"Maßnahme mit einem etwas längeren Titel, damit der Strom groß wird {i}", new string('x', 300),
+                        concept, 1, unit, null, new DateOnly(2016, 1, 1)), Now, "bulk-test", CancellationToken.None);
+        }, CancellationToken.None);
+        var target = await CreateAsync(slice);
+
+        // A slow consumer: it has read one measure and has not finished the stream.
+        using var stream = Worker.StreamMeasures(new StreamMeasuresRequest { Filter = UnitFilter(slice) });
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+
+        var @event = await RecordAsync(target.Name, MeasureStatus.InProgress, 10, D(2024, 1, 1));
+        var renamed = await Admin.UpdateMeasureAsync(new UpdateMeasureRequest
+        {
+            Measure = new Measure { Name = target.Name, Title = "Während des Streams" }, UpdateMask = new FieldMask { Paths = { "title" } },
+        });
+
+        Assert.Equal("Während des Streams", renamed.Title);
+        Assert.Equal([@event], (await Reader.ListStatusEventsAsync(new ListStatusEventsRequest { Parent = target.Name })).StatusEvents);
+        var rest = 1;
+        while (await stream.ResponseStream.MoveNext(CancellationToken.None)) rest++;
+        Assert.Equal(3001, rest);
+    }
+
+    [SkippableFact]
+    public async Task Of_concurrent_creates_with_one_code_or_id_exactly_one_wins_and_the_others_are_ALREADY_EXISTS()
+    {
+        var slice = await NewSliceAsync();
+        var code = Unique("RACE");
+        var unitId = Unique("race-unit");
+        var conceptId = Unique("race-concept");
+
+        async Task<StatusCode> Outcome(Func<Task> call)
+        {
+            try { await call(); return StatusCode.OK; }
+            catch (RpcException e) { return e.StatusCode; }
+        }
+
+        var measures = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Outcome(() => CreateAsync(Draft(slice, code: code)))));
+        var units = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Outcome(() => NewUnitAsync(id: unitId))));
+        var concepts = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Outcome(() => NewConceptAsync(conceptId))));
+
+        foreach (var outcomes in new[] { measures, units, concepts })
+        {
+            Assert.Single(outcomes, o => o == StatusCode.OK);
+            Assert.All(outcomes.Where(o => o != StatusCode.OK), o => Assert.Equal(StatusCode.AlreadyExists, o));
+        }
+        Assert.Single(await ListAllAsync(new ListMeasuresRequest { Filter = UnitFilter(slice) }));
     }
 
     [SkippableFact]

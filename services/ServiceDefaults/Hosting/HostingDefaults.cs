@@ -140,6 +140,7 @@ public static class HostingDefaults
     public static WebApplication MigrateDatabase(this WebApplication app, System.Reflection.Assembly serviceAssembly)
     {
         var database = app.Services.GetRequiredService<Database>();
+        database.UseWriteAheadLog();
         if (database.Options.MigrateOnStart)
             Migrator.Migrate(database, serviceAssembly, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
         return app;

@@ -92,6 +92,23 @@ public sealed class Database
         [CallerMemberName] string operation = "") =>
         InTransactionAsync<bool>(async (c, t) => { await work(c, t); return true; }, ct, operation);
 
+    /// <summary>
+    /// SQLite only: switches the database file to write-ahead logging. In SQLite's default rollback
+    /// journal a reader holds a lock that keeps writers from committing, so a bulk consumer still
+    /// reading a stream (the snapshot worker) made every write wait and fail with "database is
+    /// locked". With WAL, readers keep their snapshot and writers commit. The mode is stored in the
+    /// file, so this runs once at start, before the service takes traffic.
+    /// </summary>
+    public void UseWriteAheadLog()
+    {
+        if (Options.Provider != StorageProvider.Sqlite) return;
+        using var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL";
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>A round trip for readiness probes.</summary>
     public async Task PingAsync(CancellationToken ct)
     {
