@@ -94,7 +94,7 @@ public sealed class DemographicsSql(SqlDialect dialect)
 
           AND (indicator_id > @KeyIndicator OR (indicator_id = @KeyIndicator AND (area_id > @KeyArea
                OR (area_id = @KeyArea AND (dimensions > @KeyDimensions
-               OR (dimensions = @KeyDimensions AND reference_date > @KeyReferenceDate)))))))
+               OR (dimensions = @KeyDimensions AND reference_date > @KeyReferenceDate))))))
         """;
 
     /// <summary>For the T-SQL fidelity test: the page query with every optional part.</summary>

@@ -66,10 +66,8 @@ public sealed class ObservationRepository(Database database)
             ? new SqlServerBulkWriter((SqlConnection)connection, (SqlTransaction)transaction, recordTime)
             : new SqliteBulkWriter((SqliteConnection)connection, (SqliteTransaction)transaction, _sql.InsertObservation, recordTime);
 
-    /// <summary>Text form of a date and an instant as <see cref="DbValues"/> stores them on SQLite.</summary>
+    /// <summary>Text form of a date as <see cref="DbValues"/> stores it on SQLite.</summary>
     internal static string SqliteDate(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    internal static string SqliteInstant(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.fffffff", CultureInfo.InvariantCulture);
 }
 
 /// <summary>Writes validated observations in bulk; everything it wrote stays in the caller's transaction.</summary>
@@ -101,7 +99,9 @@ internal sealed class SqliteBulkWriter : ObservationBulkWriter
         _value = _command.Parameters.Add("@Value", SqliteType.Real);
         _status = _command.Parameters.Add("@Status", SqliteType.Text);
         _comment = _command.Parameters.Add("@Comment", SqliteType.Text);
-        _command.Parameters.Add("@RecordTime", SqliteType.Text).Value = ObservationRepository.SqliteInstant(recordTime);
+        // A DateTime value, formatted by Microsoft.Data.Sqlite exactly as Dapper's DateTime parameters
+        // (known_at) are, so text comparisons agree.
+        _command.Parameters.Add("@RecordTime", SqliteType.Text).Value = DateTime.SpecifyKind(recordTime, DateTimeKind.Unspecified);
         _command.Prepare();
     }
 
