@@ -6,18 +6,13 @@ namespace IntegrationServices.Demographics.Storage;
 [SqlStatements]
 public sealed class DemographicsSql(SqlDialect dialect)
 {
-    private const string AreaColumns = """
-        id AS Id, code AS Code, title AS Title, kind AS Kind, parent_id AS ParentId,
-        valid_from AS ValidFrom, valid_to AS ValidTo, description AS Description
-        """;
+    public string AllAreas => $"SELECT {Fragments.AreaColumns} FROM areas ORDER BY id";
 
-    public string AllAreas => $"SELECT {AreaColumns} FROM areas ORDER BY id";
-
-    public string AreaById => $"SELECT {AreaColumns} FROM areas WHERE id = @Id";
+    public string AreaById => $"SELECT {Fragments.AreaColumns} FROM areas WHERE id = @Id";
 
     /// <summary>A page of areas after <c>@After</c>; with <c>@AnyDate = 1</c> regardless of validity.</summary>
     public string AreaPage => $"""
-        SELECT {AreaColumns}
+        SELECT {Fragments.AreaColumns}
         FROM areas
         WHERE id > @After
           AND (@AnyDate = 1 OR ((valid_from IS NULL OR valid_from <= @AsOf) AND (valid_to IS NULL OR valid_to >= @AsOf)))
@@ -34,14 +29,12 @@ public sealed class DemographicsSql(SqlDialect dialect)
 
     public string InsertSuccessor => "INSERT INTO area_successors (area_id, successor_id) VALUES (@AreaId, @SuccessorId)";
 
-    private const string IndicatorColumns = "id AS Id, title AS Title, unit AS Unit, definition AS Definition, source AS Source";
+    public string AllIndicators => $"SELECT {Fragments.IndicatorColumns} FROM indicators ORDER BY id";
 
-    public string AllIndicators => $"SELECT {IndicatorColumns} FROM indicators ORDER BY id";
-
-    public string IndicatorById => $"SELECT {IndicatorColumns} FROM indicators WHERE id = @Id";
+    public string IndicatorById => $"SELECT {Fragments.IndicatorColumns} FROM indicators WHERE id = @Id";
 
     public string IndicatorPage => $"""
-        SELECT {IndicatorColumns}
+        SELECT {Fragments.IndicatorColumns}
         FROM indicators
         WHERE id > @After
         ORDER BY id
@@ -85,16 +78,9 @@ public sealed class DemographicsSql(SqlDialect dialect)
         SELECT id AS Id, indicator_id AS IndicatorId, area_id AS AreaId, reference_date AS ReferenceDate,
                dimensions AS Dimensions, value AS Value, status AS Status, comment AS Comment, record_time AS RecordTime
         FROM current_rows
-        WHERE (@LatestOnly = 0 OR date_rank = 1){(keyset ? KeysetCondition : "")}
+        WHERE (@LatestOnly = 0 OR date_rank = 1){(keyset ? Fragments.KeysetCondition : "")}
         ORDER BY indicator_id, area_id, dimensions, reference_date
         {dialect.Limit("@Limit")}
-        """;
-
-    private const string KeysetCondition = """
-
-          AND (indicator_id > @KeyIndicator OR (indicator_id = @KeyIndicator AND (area_id > @KeyArea
-               OR (area_id = @KeyArea AND (dimensions > @KeyDimensions
-               OR (dimensions = @KeyDimensions AND reference_date > @KeyReferenceDate))))))
         """;
 
     /// <summary>For the T-SQL fidelity test: the page query with every optional part.</summary>
@@ -105,4 +91,22 @@ public sealed class DemographicsSql(SqlDialect dialect)
     public string LatestTotals => ObservationPage(
         " AND dimensions = '' AND indicator_id IN (@PopulationTotal, @ForeignNationals, @PopulationWithMigrationBackground)",
         keyset: false);
+
+    /// <summary>Pieces of statements (not statements themselves, so outside the checked class's members).</summary>
+    private static class Fragments
+    {
+        public const string AreaColumns = """
+            id AS Id, code AS Code, title AS Title, kind AS Kind, parent_id AS ParentId,
+            valid_from AS ValidFrom, valid_to AS ValidTo, description AS Description
+            """;
+
+        public const string IndicatorColumns = "id AS Id, title AS Title, unit AS Unit, definition AS Definition, source AS Source";
+
+        public const string KeysetCondition = """
+
+              AND (indicator_id > @KeyIndicator OR (indicator_id = @KeyIndicator AND (area_id > @KeyArea
+                   OR (area_id = @KeyArea AND (dimensions > @KeyDimensions
+                   OR (dimensions = @KeyDimensions AND reference_date > @KeyReferenceDate))))))
+            """;
+    }
 }
