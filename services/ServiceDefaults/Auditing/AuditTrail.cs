@@ -78,7 +78,16 @@ public sealed class AuditTrail(Database database, TimeProvider clock)
         return response;
     }
 
-    private sealed record AuditRow(long Id, DateTime Time, string Subject, string? SubjectName, string Method, string Resource, string Change);
+    private sealed record AuditRow
+    {
+        public long Id { get; init; }
+        public DateTime Time { get; init; }
+        public string Subject { get; init; } = "";
+        public string? SubjectName { get; init; }
+        public string Method { get; init; } = "";
+        public string Resource { get; init; } = "";
+        public string Change { get; init; } = "";
+    }
 }
 
 [SqlStatements]

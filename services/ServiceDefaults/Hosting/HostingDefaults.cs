@@ -1,6 +1,7 @@
 using Grpc.AspNetCore.HealthChecks;
 using IntegrationServices.ServiceDefaults.Auditing;
 using IntegrationServices.ServiceDefaults.Errors;
+using IntegrationServices.ServiceDefaults.Observability;
 using IntegrationServices.ServiceDefaults.Security;
 using IntegrationServices.ServiceDefaults.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -14,6 +15,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace IntegrationServices.ServiceDefaults.Hosting;
 
@@ -85,13 +87,24 @@ public static class HostingDefaults
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<RequestIds>();
 
+        builder.Services.AddSingleton<ServiceMetrics>();
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter(ServiceMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
+
         builder.Services.AddGrpc(o =>
         {
+            // Outermost first: metrics see the status the error model produced.
+            o.Interceptors.Add<MetricsInterceptor>();
             o.Interceptors.Add<ErrorInterceptor>();
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
             o.MaxReceiveMessageSize = limits.MaxMessageBytes;
             o.MaxSendMessageSize = limits.MaxMessageBytes;
-        });
+        }).AddJsonTranscoding(o =>
+            // Errors carry google.rpc details; JSON needs their descriptors to render them.
+            o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
         builder.Services.Configure<GrpcHealthChecksOptions>(o =>
@@ -119,6 +132,7 @@ public static class HostingDefaults
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         return app;
     }
 

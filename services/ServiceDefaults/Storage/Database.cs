@@ -1,5 +1,8 @@
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using IntegrationServices.ServiceDefaults.Observability;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -9,8 +12,11 @@ namespace IntegrationServices.ServiceDefaults.Storage;
 /// <summary>A service's own database: opens connections and runs units of work in a transaction.</summary>
 public sealed class Database
 {
-    public Database(IOptions<StorageOptions> options, ServiceIdentity service)
+    private readonly ServiceMetrics? _metrics;
+
+    public Database(IOptions<StorageOptions> options, ServiceIdentity service, ServiceMetrics? metrics = null)
     {
+        _metrics = metrics;
         Options = options.Value;
         Dialect = SqlDialect.For(Options.Provider);
         ConnectionString = ResolveConnectionString(Options, service.StorageName);
@@ -43,12 +49,21 @@ public sealed class Database
         ? new SqlConnection(ConnectionString)
         : new SqliteConnection(ConnectionString);
 
-    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    /// <summary>
+    /// Opens a connection; how long the caller holds it is recorded as the duration of
+    /// <paramref name="operation"/> (the calling repository method) in <c>db.client.operation.duration</c>.
+    /// </summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken ct, [CallerMemberName] string operation = "")
     {
         var connection = CreateConnection();
         try
         {
+            var started = Stopwatch.GetTimestamp();
             await connection.OpenAsync(ct);
+            if (_metrics is { } metrics)
+                connection.Disposed += (_, _) => metrics.DbDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>("db.system", Dialect.Provider == StorageProvider.SqlServer ? "mssql" : "sqlite"),
+                    new KeyValuePair<string, object?>("db.operation", operation));
             return connection;
         }
         catch
@@ -63,17 +78,19 @@ public sealed class Database
     /// throws, so a failed request never leaves a partial write. SQLite transactions are IMMEDIATE
     /// (Microsoft.Data.Sqlite's default), which serializes writers instead of failing on lock upgrade.
     /// </summary>
-    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct,
+        [CallerMemberName] string operation = "")
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await OpenAsync(ct, operation);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
         var result = await work(connection, transaction);
         await transaction.CommitAsync(ct);
         return result;
     }
 
-    public Task InTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken ct) =>
-        InTransactionAsync<bool>(async (c, t) => { await work(c, t); return true; }, ct);
+    public Task InTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken ct,
+        [CallerMemberName] string operation = "") =>
+        InTransactionAsync<bool>(async (c, t) => { await work(c, t); return true; }, ct, operation);
 
     /// <summary>A round trip for readiness probes.</summary>
     public async Task PingAsync(CancellationToken ct)

@@ -1,0 +1,3 @@
+using IntegrationServices.Suite;
+
+return await SuiteCommands.RunAsync(args);

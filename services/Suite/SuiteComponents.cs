@@ -1,0 +1,19 @@
+using IntegrationServices.Measures;
+
+namespace IntegrationServices.Suite;
+
+/// <summary>One component of the suite: its own composition, reused unchanged, and its demo data.</summary>
+public sealed record SuiteComponent(
+    string Name,
+    Action<WebApplicationBuilder> Add,
+    Action<WebApplication> Map,
+    Func<IServiceProvider, CancellationToken, Task>? SeedDemoData);
+
+public static class SuiteComponents
+{
+    /// <summary>Every component the Suite starts, in start order (dependencies first).</summary>
+    public static IReadOnlyList<SuiteComponent> All { get; } =
+    [
+        new("Measures", b => b.AddMeasuresService(), a => a.MapMeasuresService(), MeasuresDemoData.SeedAsync),
+    ];
+}

@@ -1,0 +1,35 @@
+using IntegrationServices.ServiceDefaults.Security;
+
+namespace Security.Tests;
+
+/// <summary>
+/// Who may call what — the suite's authorization matrix, written down independently of the
+/// [Authorize] attributes it checks. Every method of every service must appear here: a new method
+/// without a decision fails <see cref="AuthorizationMatrixTests.Every_method_has_a_decision"/>.
+/// </summary>
+public static class AuthorizationMatrix
+{
+    private static readonly string[] Readers = [Roles.Reader, Roles.Editor, Roles.Coordinator, Roles.Statistics, Roles.Operator, Roles.Admin];
+    private static readonly string[] ReadersAndWorker = [.. Readers, Roles.Worker];
+    private static readonly string[] Editors = [Roles.Editor, Roles.Coordinator, Roles.Admin];
+    private static readonly string[] Coordinators = [Roles.Coordinator, Roles.Admin];
+    private static readonly string[] AdminOnly = [Roles.Admin];
+
+    public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>
+    {
+        ["integration.measures.v1.MeasuresService/CreateMeasure"] = Coordinators,
+        ["integration.measures.v1.MeasuresService/GetMeasure"] = Readers,
+        ["integration.measures.v1.MeasuresService/ListMeasures"] = Readers,
+        ["integration.measures.v1.MeasuresService/UpdateMeasure"] = Editors,
+        ["integration.measures.v1.MeasuresService/DeleteMeasure"] = Coordinators,
+        ["integration.measures.v1.MeasuresService/RecordStatus"] = Editors,
+        ["integration.measures.v1.MeasuresService/ListStatusEvents"] = Readers,
+        ["integration.measures.v1.MeasuresService/StreamMeasures"] = ReadersAndWorker,
+        ["integration.measures.v1.MeasuresService/ListFieldsOfAction"] = Readers,
+        ["integration.measures.v1.MeasuresService/ListActionConcepts"] = Readers,
+        ["integration.measures.v1.MeasuresService/CreateActionConcept"] = Coordinators,
+        ["integration.measures.v1.MeasuresService/ListOrganizationalUnits"] = Readers,
+        ["integration.measures.v1.MeasuresService/CreateOrganizationalUnit"] = Coordinators,
+        ["integration.measures.v1.MeasuresService/ListAuditRecords"] = AdminOnly,
+    };
+}

@@ -1,0 +1,29 @@
+using Google.Protobuf.Reflection;
+using IntegrationServices.Measures;
+using IntegrationServices.Testing;
+using Microsoft.AspNetCore.Builder;
+using Xunit;
+
+namespace Security.Tests;
+
+/// <summary>Every service of the suite on its own test host, with the service descriptors they serve.</summary>
+public sealed class SuiteUnderTest : IAsyncLifetime
+{
+    public static readonly IReadOnlyList<(ServiceDescriptor Service, Action<WebApplicationBuilder> Add, Action<WebApplication> Map)> Services =
+    [
+        (IntegrationServices.Contracts.Measures.V1.MeasuresService.Descriptor, b => b.AddMeasuresService(), a => a.MapMeasuresService()),
+    ];
+
+    public Dictionary<string, TestHost> Hosts { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        foreach (var (service, add, map) in Services)
+            Hosts[service.FullName] = await TestHost.StartAsync(add, map);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in Hosts.Values) await host.DisposeAsync();
+    }
+}
