@@ -25,8 +25,6 @@ public sealed partial class DemographicsService(
     RequestIds requestIds,
     TimeProvider clock) : Contract.DemographicsServiceBase
 {
-    private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
-
     private static readonly IReadOnlyDictionary<string, FilterField> ObservationFilterFields = new Dictionary<string, FilterField>
     {
         ["indicator"] = new("indicator_id", v => Indicators.IdOf(v), OrderedOperators: false),
@@ -188,7 +186,7 @@ public sealed partial class DemographicsService(
     public override async Task<SummarizeAreasResponse> SummarizeAreas(SummarizeAreasRequest request, ServerCallContext context)
     {
         var now = clock.GetUtcNow();
-        var asOf = ProtoConvert.ToDateOnly(request.AsOf, "as_of") ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Berlin).DateTime);
+        var asOf = ProtoConvert.ToDateOnly(request.AsOf, "as_of") ?? BusinessCalendar.Today(clock);
         var knownAt = ProtoConvert.ToDateTime(request.KnownAt, "known_at") ?? now.UtcDateTime;
         var areaSetDate = ProtoConvert.ToDateOnly(request.AreaSetDate, "area_set_date") ?? asOf;
         var result = await summarizer.SummarizeAsync(asOf, knownAt, areaSetDate, context.CancellationToken);
