@@ -24,7 +24,8 @@ public sealed class ObservationRepository(Database database)
     {
         parameters.Add("AsOf", asOf ?? DateOnly.MaxValue);
         parameters.Add("LatestOnly", asOf is null ? 0 : 1);
-        parameters.Add("KnownAt", knownAt);
+        // DateTime2 explicitly: Dapper sends DateTime as SQL Server datetime (3 ms steps) otherwise.
+        parameters.Add("KnownAt", knownAt, DbType.DateTime2);
         parameters.Add("Limit", limit);
         if (after is not null)
         {
@@ -42,16 +43,17 @@ public sealed class ObservationRepository(Database database)
     public async Task<IReadOnlyList<ObservationRow>> LatestTotalsAsync(DateOnly asOf, DateTime knownAt, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        return (await connection.QueryAsync<ObservationRow>(new CommandDefinition(_sql.LatestTotals, new
+        var parameters = new DynamicParameters(new
         {
             AsOf = asOf,
             LatestOnly = 1,
-            KnownAt = knownAt,
             Limit = int.MaxValue,
             PopulationTotal = Indicators.PopulationTotal,
             ForeignNationals = Indicators.ForeignNationals,
             PopulationWithMigrationBackground = Indicators.PopulationWithMigrationBackground,
-        }, cancellationToken: ct))).ToList();
+        });
+        parameters.Add("KnownAt", knownAt, DbType.DateTime2);
+        return (await connection.QueryAsync<ObservationRow>(new CommandDefinition(_sql.LatestTotals, parameters, cancellationToken: ct))).ToList();
     }
 
     public async Task<bool> AnyAsync(CancellationToken ct)
