@@ -4,15 +4,13 @@ namespace IntegrationServices.Demographics.Csv;
 
 /// <summary>
 /// Streams RFC 4180 records (comma-separated, double-quoted fields with "" escapes, CRLF or LF) from a
-/// <see cref="TextReader"/> through a fixed buffer, so files of any size are read without holding them.
+/// <see cref="TextReader"/> line by line, so files of any size are read without holding them. A quoted
+/// field may span lines; its line breaks are read as "\n".
 /// </summary>
 public sealed class CsvRecordReader(TextReader reader)
 {
-    private readonly char[] _buffer = new char[64 * 1024];
     private readonly StringBuilder _field = new();
-    private int _position;
-    private int _length;
-    private int _line = 1;
+    private int _line;
 
     /// <summary>The physical line (1-based) on which the record last returned starts.</summary>
     public int RecordLine { get; private set; }
@@ -20,67 +18,49 @@ public sealed class CsvRecordReader(TextReader reader)
     /// <summary>The next record's fields, or null at the end of the input.</summary>
     public async ValueTask<List<string>?> ReadAsync(CancellationToken ct)
     {
-        if (!await FillAsync(ct)) return null;
-        RecordLine = _line;
+        var line = await reader.ReadLineAsync(ct);
+        if (line is null) return null;
+        RecordLine = ++_line;
         var fields = new List<string>();
+        if (!line.Contains('"'))
+        {
+            // The common case: no quoting at all.
+            fields.AddRange(line.Split(','));
+            return fields;
+        }
         _field.Clear();
         var inQuotes = false;
         var quoted = false;
         while (true)
         {
-            if (!await FillAsync(ct))
+            for (var i = 0; i < line.Length; i++)
             {
-                if (inQuotes) throw new CsvFormatException(RecordLine, "a quoted field is not closed before the end of the file");
-                fields.Add(_field.ToString());
-                return fields;
-            }
-            var c = _buffer[_position++];
-            if (inQuotes)
-            {
-                if (c == '"')
+                var c = line[i];
+                if (inQuotes)
                 {
-                    if (await FillAsync(ct) && _buffer[_position] == '"') { _field.Append('"'); _position++; }
+                    if (c != '"') _field.Append(c);
+                    else if (i + 1 < line.Length && line[i + 1] == '"') { _field.Append('"'); i++; }
                     else inQuotes = false;
                 }
-                else
+                else if (c == ',')
                 {
-                    if (c == '\n') _line++;
-                    _field.Append(c);
-                }
-                continue;
-            }
-            switch (c)
-            {
-                case ',':
                     fields.Add(_field.ToString());
                     _field.Clear();
                     quoted = false;
-                    break;
-                case '\r':
-                    if (await FillAsync(ct) && _buffer[_position] == '\n') _position++;
-                    _line++;
-                    fields.Add(_field.ToString());
-                    return fields;
-                case '\n':
-                    _line++;
-                    fields.Add(_field.ToString());
-                    return fields;
-                case '"' when _field.Length == 0 && !quoted:
-                    inQuotes = quoted = true;
-                    break;
-                default:
-                    _field.Append(c);
-                    break;
+                }
+                else if (c == '"' && _field.Length == 0 && !quoted) inQuotes = quoted = true;
+                else _field.Append(c);
             }
+            if (!inQuotes)
+            {
+                fields.Add(_field.ToString());
+                return fields;
+            }
+            line = await reader.ReadLineAsync(ct)
+                   ?? throw new CsvFormatException(RecordLine, "a quoted field is not closed before the end of the file");
+            _line++;
+            _field.Append('\n');
         }
-    }
-
-    private async ValueTask<bool> FillAsync(CancellationToken ct)
-    {
-        if (_position < _length) return true;
-        _length = await reader.ReadAsync(_buffer.AsMemory(), ct);
-        _position = 0;
-        return _length > 0;
     }
 }
 

@@ -201,10 +201,10 @@ public static class Indicators
 /// <summary>Canonical text of an observation's dimensions: JSON with keys in ordinal order; "" = total.</summary>
 public static class Dimensions
 {
-    public static string Encode(IEnumerable<KeyValuePair<string, string>> dimensions)
+    public static string Encode(IReadOnlyCollection<KeyValuePair<string, string>> dimensions)
     {
-        var sorted = dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
-        if (sorted.Count == 0) return "";
+        if (dimensions.Count == 0) return "";
+        var sorted = dimensions.Count == 1 ? dimensions : dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
         using var buffer = new MemoryStream();
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer,
                    new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
