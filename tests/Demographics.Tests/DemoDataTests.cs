@@ -44,6 +44,8 @@ public sealed class DemoDataTests : DemographicsTest
         Assert.Equal(["areas/131-bis-2021", "areas/132-bis-2021"], summary.Areas.Single(a => a.Area == "areas/130").MappedFrom);
         Assert.Equal(250386, summary.City.PopulationTotal);
         Assert.Equal(250386, summary.Areas.Sum(a => a.PopulationTotal));
+        // The city's share comes from the district sums (the city has no own migration figure).
+        Assert.Equal(Math.Round(summary.Areas.Sum(a => a.PopulationWithMigrationBackground) / 250386 * 100, 2), summary.City.MigrationBackgroundSharePercent);
         Assert.Empty(summary.UnmappedAreas);
     }
 }

@@ -88,6 +88,12 @@ public sealed class SummaryTests : DemographicsTest
         var earlier = await Client().SummarizeAreasAsync(new SummarizeAreasRequest { AsOf = Date(2019, 1, 1), KnownAt = Timestamp.FromDateTime(before) });
         Assert.False(earlier.Areas.Single(a => a.Area == "areas/112").HasPopulationTotal);
 
+        await ImportAsync(statistics, [Obs("population_with_migration_background", "120", Date(2016, 12, 31), 30), Obs("population_total", "120", d2018, 200)]);
+        var mixed = (await Client().SummarizeAreasAsync(new SummarizeAreasRequest { AsOf = Date(2019, 1, 1) })).Areas.Single(a => a.Area == "areas/120");
+        Assert.Equal(200, mixed.PopulationTotal);
+        Assert.Equal(30, mixed.PopulationWithMigrationBackground);
+        Assert.False(mixed.HasMigrationBackgroundSharePercent); // 2016 and 2018 counts: no share from mixed dates
+
         var defaultDate = await Client().SummarizeAreasAsync(new SummarizeAreasRequest());
         Assert.Equal(12, defaultDate.Areas.Count); // today's area set
     }

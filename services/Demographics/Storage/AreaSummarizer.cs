@@ -7,11 +7,15 @@ public sealed record AreaFigures(
     double? ForeignNationals,
     double? PopulationWithMigrationBackground,
     DateOnly? ReferenceDate,
-    IReadOnlyList<string> MappedFrom)
+    IReadOnlyList<string> MappedFrom,
+    double? MigrationBackgroundSharePercent)
 {
-    /// <summary>Computed from the counts (never stored), rounded to 2 decimals.</summary>
-    public double? MigrationBackgroundSharePercent =>
-        PopulationWithMigrationBackground is { } m && PopulationTotal is { } p && p > 0 ? Math.Round(m / p * 100, 2) : null;
+    /// <summary>
+    /// The share in percent, computed from counts (never stored), rounded to 2 decimals. Callers pass
+    /// counts of one basis only: the same reference date, both an area's own or both summed from the same areas.
+    /// </summary>
+    public static double? Share(double? withBackground, double? population) =>
+        withBackground is { } m && population is { } p && p > 0 ? Math.Round(m / p * 100, 2) : null;
 }
 
 public sealed record AreaSummaryResult(IReadOnlyList<AreaFigures> Areas, AreaFigures City, IReadOnlyList<string> UnmappedAreaIds);
@@ -74,6 +78,7 @@ public sealed class AreaSummarizer(CatalogRepository catalog, ObservationReposit
     private static AreaFigures Figures(AreaRow target, Dictionary<string, Dictionary<string, Storage.ObservationRow>> data, List<AreaRow> predecessors)
     {
         var values = new double?[Summarized.Length];
+        var bases = new string?[Summarized.Length];
         DateOnly? referenceDate = null;
         var mappedFrom = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < Summarized.Length; i++)
@@ -82,6 +87,7 @@ public sealed class AreaSummarizer(CatalogRepository catalog, ObservationReposit
             if (data.TryGetValue(target.Id, out var own) && own.TryGetValue(indicator, out var row))
             {
                 values[i] = row.Value;
+                bases[i] = $"own {row.ReferenceDate}";
                 referenceDate = Max(referenceDate, row.ReferenceDate);
                 continue;
             }
@@ -94,15 +100,18 @@ public sealed class AreaSummarizer(CatalogRepository catalog, ObservationReposit
             var expected = predecessors.Where(p => p.ValidOn(date)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
             if (!expected.SetEquals(used.Select(u => u.AreaId))) continue; // incomplete: no partial sums
             values[i] = used.Sum(u => u.Value);
+            bases[i] = $"sum {date} {string.Join(' ', used.Select(u => u.AreaId).Order(StringComparer.Ordinal))}";
             referenceDate = Max(referenceDate, date);
             mappedFrom.UnionWith(used.Select(u => u.AreaId));
         }
-        return new AreaFigures(target, values[0], values[1], values[2], referenceDate, mappedFrom.ToList());
+        return new AreaFigures(target, values[0], values[1], values[2], referenceDate, mappedFrom.ToList(),
+            bases[0] == bases[2] ? AreaFigures.Share(values[2], values[0]) : null);
     }
 
     private static AreaFigures CityFigures(AreaRow city, Dictionary<string, Dictionary<string, Storage.ObservationRow>> data, List<AreaFigures> districts)
     {
         var values = new double?[Summarized.Length];
+        var bases = new string?[Summarized.Length];
         DateOnly? referenceDate = null;
         var mappedFrom = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < Summarized.Length; i++)
@@ -110,6 +119,7 @@ public sealed class AreaSummarizer(CatalogRepository catalog, ObservationReposit
             if (data.TryGetValue(city.Id, out var own) && own.TryGetValue(Summarized[i], out var row))
             {
                 values[i] = row.Value;
+                bases[i] = $"own {row.ReferenceDate}";
                 referenceDate = Max(referenceDate, row.ReferenceDate);
                 continue;
             }
@@ -122,7 +132,15 @@ public sealed class AreaSummarizer(CatalogRepository catalog, ObservationReposit
                 mappedFrom.Add(d.Area.Id);
             }
         }
-        return new AreaFigures(city, values[0], values[1], values[2], referenceDate, mappedFrom.ToList());
+
+        // The share needs both counts on one basis: the city's own of one date, else the district sums
+        // (when every district has both, of one date), even if the city's own population is shown.
+        double? share = null;
+        if (bases[0] is not null && bases[0] == bases[2]) share = AreaFigures.Share(values[2], values[0]);
+        else if (districts.Count > 0 && districts.All(d => d.PopulationTotal is not null && d.PopulationWithMigrationBackground is not null)
+                 && districts.Select(d => d.ReferenceDate).Distinct().Count() == 1)
+            share = AreaFigures.Share(districts.Sum(d => d.PopulationWithMigrationBackground), districts.Sum(d => d.PopulationTotal));
+        return new AreaFigures(city, values[0], values[1], values[2], referenceDate, mappedFrom.ToList(), share);
     }
 
     private static DateOnly? Max(DateOnly? a, DateOnly? b) => a is null ? b : b is null ? a : (a > b ? a : b);
