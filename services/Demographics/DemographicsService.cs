@@ -55,7 +55,9 @@ public sealed partial class DemographicsService(
         var row = ValidateArea(area, request.AreaId);
         var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (connection, transaction) =>
         {
-            var areas = await catalog.LoadAreasAsync(ct);
+            // Read inside the write transaction (SQLite: IMMEDIATE, i.e. writers serialized), so the
+            // overlap check and the insert see the same areas.
+            var areas = await catalog.LoadAreasAsync(connection, transaction, ct);
             if (areas.Find(row.Id) is not null) throw ServiceException.AlreadyExists(AreaCatalog.NameOf(row.Id));
             var validator = new Validator();
             if (row.ParentId is not null && areas.Find(row.ParentId) is null)

@@ -15,8 +15,13 @@ public sealed class CatalogRepository(Database database)
     public async Task<AreaCatalog> LoadAreasAsync(CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        var areas = (await connection.QueryAsync<AreaRow>(new CommandDefinition(_sql.AllAreas, cancellationToken: ct))).ToList();
-        await AttachSuccessorsAsync(connection, null, areas, ct);
+        return await LoadAreasAsync(connection, null, ct);
+    }
+
+    public async Task<AreaCatalog> LoadAreasAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
+    {
+        var areas = (await connection.QueryAsync<AreaRow>(new CommandDefinition(_sql.AllAreas, transaction: transaction, cancellationToken: ct))).ToList();
+        await AttachSuccessorsAsync(connection, transaction, areas, ct);
         return new AreaCatalog(areas);
     }
 
@@ -45,10 +50,9 @@ public sealed class CatalogRepository(Database database)
                 new SuccessorRow { AreaId = area.Id, SuccessorId = successor }, transaction, cancellationToken: ct));
     }
 
-    public async Task<IReadOnlyDictionary<string, IndicatorRow>> LoadIndicatorsAsync(CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, IndicatorRow>> LoadIndicatorsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        var rows = await connection.QueryAsync<IndicatorRow>(new CommandDefinition(_sql.AllIndicators, cancellationToken: ct));
+        var rows = await connection.QueryAsync<IndicatorRow>(new CommandDefinition(_sql.AllIndicators, transaction: transaction, cancellationToken: ct));
         return rows.ToDictionary(r => r.Id, StringComparer.Ordinal);
     }
 

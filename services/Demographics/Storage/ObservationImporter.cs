@@ -33,13 +33,13 @@ public sealed class ObservationImporter(CatalogRepository catalog, ObservationRe
     public async Task<long> ImportAsync(IAsyncEnumerable<ImportRow> rows, Caller caller, string method,
         CancellationToken ct, DateTime? recordTime = null)
     {
-        var areas = await catalog.LoadAreasAsync(ct);
-        var indicators = await catalog.LoadIndicatorsAsync(ct);
         var stamp = recordTime ?? clock.GetUtcNow().UtcDateTime;
-
-        var database = observations.Database;
-        await using var connection = await database.OpenAsync(ct);
+        // One transaction from the first row to the commit: that is what makes the import all-or-nothing
+        // without holding the stream. On SQLite it is IMMEDIATE, so other writers wait for the import.
+        await using var connection = await observations.Database.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+        var areas = await catalog.LoadAreasAsync(connection, transaction, ct);
+        var indicators = await catalog.LoadIndicatorsAsync(connection, transaction, ct);
         await using var writer = observations.OpenBulkWriter(connection, transaction, stamp);
 
         var violations = new List<FieldViolation>();
