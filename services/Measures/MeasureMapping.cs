@@ -51,10 +51,20 @@ public static class Names
 
 public static class MeasureMapping
 {
+    /// <summary>The statuses by their proto names (IN_PROGRESS), as filters and the audit trail spell them.</summary>
+    private static readonly IReadOnlyDictionary<string, MeasureStatus> StatusByName = System.Enum.GetValues<MeasureStatus>()
+        .Where(s => s != MeasureStatus.Unspecified)
+        .ToDictionary(StatusName, StringComparer.Ordinal);
+
+    /// <summary>The proto enum value name of a status, e.g. "IN_PROGRESS" (C#'s ToString() gives "InProgress").</summary>
+    public static string StatusName(MeasureStatus status) =>
+        typeof(MeasureStatus).GetField(status.ToString())?.GetCustomAttributes(typeof(Google.Protobuf.Reflection.OriginalNameAttribute), false)
+            .Cast<Google.Protobuf.Reflection.OriginalNameAttribute>().FirstOrDefault()?.Name ?? status.ToString();
+
     public static MeasureStatus ParseStatus(string value) =>
-        System.Enum.TryParse<MeasureStatus>(value, ignoreCase: false, out var status) && status != MeasureStatus.Unspecified && System.Enum.IsDefined(status)
+        StatusByName.TryGetValue(value, out var status)
             ? status
-            : throw new FormatException($"'{value}' is not a measure status ({string.Join(", ", System.Enum.GetNames<MeasureStatus>().Skip(1))})");
+            : throw new FormatException($"'{value}' is not a measure status ({string.Join(", ", StatusByName.Keys)})");
 
     public static Measure ToProto(this MeasureRow r) => new()
     {

@@ -79,7 +79,7 @@ public sealed record MeasureQuery(
     IReadOnlyList<FilterTerm> Filter, long After = 0, int? Limit = null)
 {
     /// <summary>Start of the day after AsOf in Europe/Berlin: retired "on or before AsOf" means before it.</summary>
-    public DateTime AsOfEnd => BusinessCalendar.StartOfDayUtc(AsOf.AddDays(1));
+    public DateTime AsOfEnd => BusinessCalendar.EndOfDayUtc(AsOf);
 }
 
 /// <summary>Dapper data access of the Measures service; writes take the caller's transaction.</summary>
@@ -173,8 +173,8 @@ public sealed class MeasureRepository(Database database)
         {
             query.After, query.AsOf, query.KnownAt, query.AsOfEnd, Limit = query.Limit ?? int.MaxValue,
         });
-        if (!query.ShowRetired) where.Append(" AND ").Append(MeasureSql.NotRetired);
-        if (query.TimeTravel) where.Append(" AND ").Append(MeasureSql.AdoptedByAsOf);
+        if (!query.ShowRetired) where.Append(" AND ").Append(MeasureConditions.NotRetired);
+        if (query.TimeTravel) where.Append(" AND ").Append(MeasureConditions.AdoptedByAsOf);
         Filter.AppendSql(query.Filter, FilterFields, where, parameters);
         return (_sql.Query(where.ToString(), limited: query.Limit is not null), parameters);
     }

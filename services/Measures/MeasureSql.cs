@@ -89,14 +89,9 @@ public sealed class MeasureSql(SqlDialect dialect)
         {(limited ? dialect.Limit("@Limit") : "")}
         """;
 
-    /// <summary>Retired on or before @AsOf, as known at @KnownAt, is left out unless @ShowRetired.</summary>
-    public const string NotRetired = "(retire_time IS NULL OR retire_time >= @AsOfEnd)";
-
-    public const string AdoptedByAsOf = "adopted_on <= @AsOf";
-
     /// <summary>For the T-SQL fidelity test: the query with every optional condition and filter field.</summary>
     public string QueryWithAllConditions => Query(
-        $"id > @After AND {NotRetired} AND {AdoptedByAsOf} AND field_of_action = @f0 AND action_concept_id = @f1 " +
+        $"id > @After AND {MeasureConditions.NotRetired} AND {MeasureConditions.AdoptedByAsOf} AND field_of_action = @f0 AND action_concept_id = @f1 " +
         "AND responsible_unit_id <> @f2 AND status >= @f3 AND code = @f4 AND parent_id = @f5", limited: true);
 
     public string QueryById => Query("id = @Id", limited: false);
@@ -162,4 +157,17 @@ public sealed class MeasureSql(SqlDialect dialect)
         JOIN measures m ON m.id = mv.measure_id AND m.revision = mv.revision
         WHERE mv.measure_id = @Id
         """;
+}
+
+/// <summary>
+/// Conditions the repository appends to the WHERE of <see cref="MeasureSql.Query"/>. They are
+/// fragments, not statements, so they live outside the [SqlStatements] class (whose every string is
+/// checked as a whole T-SQL statement); <see cref="MeasureSql.QueryWithAllConditions"/> covers them.
+/// </summary>
+public static class MeasureConditions
+{
+    /// <summary>Retired on or before @AsOf, as known at @KnownAt, is left out unless show_retired.</summary>
+    public const string NotRetired = "(retire_time IS NULL OR retire_time >= @AsOfEnd)";
+
+    public const string AdoptedByAsOf = "adopted_on <= @AsOf";
 }

@@ -159,9 +159,8 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
             v.Add("status", "must be one of NOT_STARTED, IN_PROGRESS, IMPLEMENTED, ONGOING, DISCONTINUED");
         v.Require(request.ProgressPercent is >= 0 and <= 100, "progress_percent", $"must be between 0 and 100 (got {request.ProgressPercent})");
         DateOnly? effective = null;
-        try { effective = ProtoConvert.ToDateOnly(request.EffectiveDate, "effective_date"); }
+        try { effective = ProtoConvert.RequireDate(request.EffectiveDate, "effective_date"); }
         catch (ServiceException e) { v.Add("effective_date", e.Violations[0].Description); }
-        if (request.EffectiveDate is null) v.Add("effective_date", "is required");
         v.Text(request.Note, "note", MaxNote, required: false);
         v.ThrowIfInvalid();
 
@@ -178,7 +177,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
             var eventName = Names.StatusEvent(measureId, eventId);
             await audit.AppendAsync(c, tx, context, eventName, new
             {
-                status = request.Status.ToString(), progress_percent = request.ProgressPercent,
+                status = MeasureMapping.StatusName(request.Status), progress_percent = request.ProgressPercent,
                 effective_date = effective.Value.Iso(), note = request.Note,
             }, ct);
             return eventName;
@@ -251,7 +250,8 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         v.ThrowIfInvalid();
 
         var row = new ActionConceptRow { Id = id, Title = concept.Title.Trim(), AdoptedOn = adopted, CouncilPaper = concept.CouncilPaper ?? "", Note = concept.Note ?? "", CreateTime = Now };
-        await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
+        // A retry returns the first call's concept, whose id need not be this call's (generated ids differ).
+        var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
         {
             if (await repository.GetActionConceptAsync(c, tx, id, ct) is not null) throw ServiceException.AlreadyExists(Names.ActionConcept(id));
             await repository.InsertActionConceptAsync(c, tx, row, ct);
@@ -259,7 +259,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
             return Names.ActionConcept(id);
         }, ct);
         await using var connection = await repository.Database.OpenAsync(ct);
-        return (await repository.GetActionConceptAsync(connection, null, id, ct))!.ToProto();
+        return (await repository.GetActionConceptAsync(connection, null, Names.Parse(name, Names.ActionConcepts), ct))!.ToProto();
     }
 
     [Authorize(Policy = Policies.Read)]
@@ -292,7 +292,8 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         v.ThrowIfInvalid();
 
         var row = new UnitRow { Id = id, Title = unit.Title.Trim(), ParentId = parentId, CreateTime = Now };
-        await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
+        // A retry returns the first call's unit, whose id need not be this call's (generated ids differ).
+        var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
         {
             if (await repository.GetUnitAsync(c, tx, id, ct) is not null) throw ServiceException.AlreadyExists(Names.Unit(id));
             if (parentId is not null && await repository.GetUnitAsync(c, tx, parentId, ct) is null)
@@ -302,7 +303,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
             return Names.Unit(id);
         }, ct);
         await using var connection = await repository.Database.OpenAsync(ct);
-        return (await repository.GetUnitAsync(connection, null, id, ct))!.ToProto();
+        return (await repository.GetUnitAsync(connection, null, Names.Parse(name, Names.Units), ct))!.ToProto();
     }
 
     [Authorize(Policy = Policies.Admin)]

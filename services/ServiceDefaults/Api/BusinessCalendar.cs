@@ -12,8 +12,12 @@ public static class BusinessCalendar
     public static DateTime StartOfDayUtc(DateOnly date) =>
         TimeZoneInfo.ConvertTimeToUtc(date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), Zone);
 
-    /// <summary>The end of <paramref name="date"/> in Berlin (= start of the next day), as a UTC instant.</summary>
-    public static DateTime EndOfDayUtc(DateOnly date) => StartOfDayUtc(date.AddDays(1));
+    /// <summary>
+    /// The end of <paramref name="date"/> in Berlin (= start of the next day), as a UTC instant. The last
+    /// representable day (9999-12-31, a caller's "end of time") has no next day: it ends at DateTime.MaxValue.
+    /// </summary>
+    public static DateTime EndOfDayUtc(DateOnly date) =>
+        date == DateOnly.MaxValue ? DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc) : StartOfDayUtc(date.AddDays(1));
 
     /// <summary>Today's date in Berlin.</summary>
     public static DateOnly Today(TimeProvider clock) => DateOfInstant(clock.GetUtcNow().UtcDateTime);

@@ -22,7 +22,7 @@ public sealed record FilterTerm(string Field, FilterOperator Operator, string Va
 /// <summary>
 /// A filter field a method accepts: the SQL expression it compares (a constant of the service,
 /// never caller text) and how the caller's value becomes a parameter (throws FormatException with a
-/// message when the value is malformed).
+/// message when the value is malformed, or OverflowException when a number is out of range).
 /// </summary>
 public sealed record FilterField(string Column, Func<string, object> Convert, bool OrderedOperators = true);
 
@@ -61,7 +61,10 @@ public static class Filter
             if (!spec.OrderedOperators && @operator is not (FilterOperator.Equal or FilterOperator.NotEqual))
                 throw ServiceException.Invalid(fieldName, $"'{field.Text}' can only be compared with = or !=");
             try { spec.Convert(value.Text); }
-            catch (FormatException e) { throw ServiceException.Invalid(fieldName, $"bad value for '{field.Text}': {e.Message}"); }
+            catch (Exception e) when (e is FormatException or OverflowException)
+            {
+                throw ServiceException.Invalid(fieldName, $"bad value for '{field.Text}': {e.Message}");
+            }
             terms.Add(new FilterTerm(field.Text, @operator.Value, value.Text));
             i += 3;
             if (i == tokens.Count) return terms;

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using IntegrationServices.Contracts.Measures.V1;
+using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.Testing;
+using Microsoft.Data.SqlClient;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationServices.Measures.Tests.Infrastructure;
+
+/// <summary>
+/// One Measures host per test class: the real composition (AddMeasuresService / MapMeasuresService)
+/// on TestServer. Subclasses choose the database; a fixture that cannot run here says why in
+/// <see cref="SkipReason"/>, and every test using it is then reported as skipped.
+/// </summary>
+public abstract class MeasuresFixture : IAsyncLifetime
+{
+    private readonly ConcurrentDictionary<string, MeasuresClient> _clients = new();
+
+    public TestHost? Host { get; private set; }
+
+    /// <summary>Errors the host logged (the server side of any INTERNAL).</summary>
+    public ErrorLog Errors { get; } = new();
+
+    /// <summary>Why the tests of this fixture cannot run here (null: they can).</summary>
+    public virtual string? SkipReason => null;
+
+    protected abstract IDictionary<string, string?>? Settings();
+
+    public async Task InitializeAsync()
+    {
+        if (SkipReason is not null) return;
+        Host = await TestHost.StartAsync(b =>
+        {
+            b.AddMeasuresService();
+            b.Logging.AddProvider(Errors);
+        }, a => a.MapMeasuresService(), Settings());
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (Host is not null) await Host.DisposeAsync();
+    }
+
+    /// <summary>A cached client acting with the given token.</summary>
+    public MeasuresClient Client(string key, Func<string?> token) =>
+        _clients.GetOrAdd(key, _ => new MeasuresClient(Host!.Invoker(token()).Intercept(new ServerErrorsInMessages(Errors))));
+}
+
+/// <summary>SQLite: a real database file in a fresh temporary directory.</summary>
+public sealed class SqliteFixture : MeasuresFixture
+{
+    protected override IDictionary<string, string?>? Settings() => null;
+}
+
+/// <summary>
+/// SQL Server, when <c>SQLSERVER_TEST_CONNECTION</c> names a server: a fresh database per test class
+/// (DbUp's EnsureDatabase creates it on start; it is dropped afterwards).
+/// </summary>
+public sealed class SqlServerFixture : MeasuresFixture
+{
+    public const string Variable = "SQLSERVER_TEST_CONNECTION";
+
+    private readonly string? _server = Environment.GetEnvironmentVariable(Variable);
+    private readonly string _database = "measures_test_" + Guid.NewGuid().ToString("N");
+
+    public override string? SkipReason => string.IsNullOrWhiteSpace(_server)
+        ? $"SQL Server contract test: set {Variable} to a SQL Server connection string to run it."
+        : null;
+
+    protected override IDictionary<string, string?> Settings() => new Dictionary<string, string?>
+    {
+        ["Storage:Provider"] = "SqlServer",
+        ["Storage:ConnectionString"] = new SqlConnectionStringBuilder(_server) { InitialCatalog = _database }.ConnectionString,
+    };
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (SkipReason is not null) return;
+        SqlConnection.ClearAllPools();
+        await using var master = new SqlConnection(new SqlConnectionStringBuilder(_server) { InitialCatalog = "master" }.ConnectionString);
+        await master.OpenAsync();
+        await using var drop = master.CreateCommand();
+        // The name is ours (a GUID), never caller text.
+        drop.CommandText = $"IF DB_ID(N'{_database}') IS NOT NULL BEGIN ALTER DATABASE [{_database}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_database}]; END";
+        await drop.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>Tokens of the roles the tests act as.</summary>
+public static class Who
+{
+    public static string Admin => TestTokens.For([Roles.Admin], subject: "admin-user", name: "Admin User");
+    public static string Coordinator => TestTokens.For([Roles.Coordinator], subject: "coordinator-user", name: "Coordinator User");
+    public static string Reader => TestTokens.For([Roles.Reader], subject: "reader-user");
+    public static string Worker => TestTokens.For([Roles.Worker], subject: "snapshot-worker");
+}
