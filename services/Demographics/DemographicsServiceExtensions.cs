@@ -25,6 +25,7 @@ public static class DemographicsServiceExtensions
         app.MigrateDatabase(typeof(DemographicsService).Assembly);
         app.MapServiceDefaults();
         app.MapGrpcService<DemographicsService>();
+        app.MapObservationCsvImport();
         return app;
     }
 }

@@ -109,3 +109,36 @@ public sealed class CsvTests : DemographicsTest
         return rows;
     }
 }
+
+public sealed class CsvHttpEndpointTests : DemographicsTest
+{
+    [Fact]
+    public async Task The_HTTP_CSV_import_uses_the_same_rules_and_role()
+    {
+        using var http = Host.Http();
+        HttpRequestMessage Post(string csv, string? role)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, ObservationCsvEndpoint.Route)
+            {
+                Content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"),
+            };
+            if (role is not null)
+                request.Headers.Authorization = new("Bearer", IntegrationServices.Testing.TestTokens.For([role]));
+            return request;
+        }
+
+        var ok = await http.SendAsync(Post("indicator,area,reference_date,value\npopulation_total,0,2019-12-31,251551\n", Roles.Statistics));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ok.StatusCode);
+        Assert.Contains("\"imported_count\":1", await ok.Content.ReadAsStringAsync());
+
+        var bad = await http.SendAsync(Post("indicator,area,reference_date,value\npopulation_total,0,2020-12-31,1\npopulation_total,0,2020-12-31,1\n", Roles.Statistics));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        var body = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("observations[1].reference_date", body);
+        Assert.Contains("duplicates observations[0]", body);
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await http.SendAsync(Post("x", Roles.Reader))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.SendAsync(Post("x", null))).StatusCode);
+        Assert.Single((await Client().ListObservationsAsync(new ListObservationsRequest())).Observations);
+    }
+}
