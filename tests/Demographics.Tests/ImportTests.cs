@@ -1,0 +1,107 @@
+using Grpc.Core;
+using IntegrationServices.Contracts.Common.V1;
+using IntegrationServices.Contracts.Demographics.V1;
+using IntegrationServices.ServiceDefaults.Security;
+
+namespace IntegrationServices.Demographics.Tests;
+
+public sealed class ImportTests : DemographicsTest
+{
+    private static IEnumerable<Observation> ManyRows(int count) =>
+        Enumerable.Range(0, count).Select(i =>
+            Obs("indicators/population_total", "areas/0", Date(2000 + i / 365 % 20, 1 + i % 12, 1 + i % 28), i, dimensions: ("row", i.ToString())));
+
+    [Fact]
+    public async Task A_stream_of_valid_batches_is_stored_and_audited_once()
+    {
+        var count = await ImportAsync(Client(Roles.Statistics), ManyRows(2500), batchSize: 300);
+        Assert.Equal(2500, count);
+        var listed = await ListAllAsync(new ListObservationsRequest { PageSize = 1000 });
+        Assert.Equal(2500, listed.Count);
+        Assert.All(listed, o => Assert.Equal(Host.Clock.GetUtcNow().UtcDateTime, o.RecordTime.ToDateTime()));
+
+        var audit = (await Client(Roles.Admin).ListAuditRecordsAsync(new ListAuditRecordsRequest())).AuditRecords;
+        var record = Assert.Single(audit);
+        Assert.Equal("observations", record.Resource);
+        Assert.Contains("\"imported_count\":2500", record.Change);
+        Assert.Contains("indicators/population_total", record.Change);
+    }
+
+    [Fact]
+    public async Task One_bad_row_in_the_middle_of_10000_rejects_the_whole_import_and_names_it()
+    {
+        var rows = ManyRows(10_000).ToList();
+        rows[4711].Area = "areas/does-not-exist";
+        var e = await Assert.ThrowsAsync<RpcException>(() => ImportAsync(Client(Roles.Statistics), rows));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        var violation = Assert.Single(Violations(e));
+        Assert.Equal("observations[4711].area", violation.Field);
+        Assert.Contains("unknown area", violation.Description);
+        Assert.Contains("1 of 10000 rows", e.Status.Detail);
+
+        Assert.Empty((await Client().ListObservationsAsync(new ListObservationsRequest())).Observations);
+        Assert.Empty((await Client(Roles.Admin).ListAuditRecordsAsync(new ListAuditRecordsRequest())).AuditRecords);
+    }
+
+    [Fact]
+    public async Task Every_kind_of_bad_row_is_listed_by_number_and_field()
+    {
+        await Client(Roles.Statistics).CreateIndicatorAsync(new CreateIndicatorRequest
+        {
+            IndicatorId = "foreign_share",
+            Indicator = new Indicator { Title = "Ausländeranteil", Unit = IndicatorUnit.Percent, Definition = "Melderegister", Source = "Test" },
+        });
+        var d2016 = Date(2016, 12, 31);
+        var rows = new List<Observation>
+        {
+            Obs("population_total", "0", d2016, 1),                                     // 0 ok
+            Obs("indicators/unknown", "areas/0", d2016, 1),                             // 1 unknown indicator
+            Obs("population_total", "areas/nowhere", d2016, 1),                         // 2 unknown area
+            Obs("population_total", "areas/130", d2016, 1),                             // 3 Mitte did not exist in 2016
+            Obs("population_total", "areas/0", d2016, -5, dimensions: ("sex", "f")),    // 4 negative count
+            Obs("foreign_share", "areas/0", d2016, 101),                                // 5 share above 100
+            Obs("population_total", "0", d2016, 2),                                     // 6 duplicates row 0
+            Obs("population_total", "areas/0", Date(2016, 2, 30), 1),                   // 7 malformed date
+            Obs("population_total", "areas/0", null!, 1),                               // 8 missing date
+            Obs("population_total", "areas/0", d2016, double.NaN, dimensions: ("age", "1")), // 9 not a number
+            new() { Indicator = "population_total", Area = "areas/0", ReferenceDate = d2016, Value = 1, Status = (ObservationStatus)42 }, // 10
+            Obs("population_total", "areas/0", d2016, 3, dimensions: ("Bad Key", "x")), // 11 bad dimension key
+            Obs("foreign_share", "areas/0", d2016, 55.5),                               // 12 ok
+        };
+        var e = await Assert.ThrowsAsync<RpcException>(() => ImportAsync(Client(Roles.Statistics), rows, batchSize: 4));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal(new[]
+        {
+            "observations[1].indicator", "observations[2].area", "observations[3].area", "observations[4].value",
+            "observations[5].value", "observations[6].reference_date", "observations[7].reference_date",
+            "observations[8].reference_date", "observations[9].value", "observations[10].status",
+            "observations[11].dimensions[Bad Key]",
+        }, Violations(e).Select(v => v.Field).ToArray());
+        Assert.Contains("not valid on 2016-12-31", Violations(e)[2].Description);
+        Assert.Contains("duplicates observations[0]", Violations(e)[5].Description);
+        Assert.Empty((await Client().ListObservationsAsync(new ListObservationsRequest())).Observations);
+    }
+
+    [Fact]
+    public async Task A_bare_code_resolves_to_the_district_valid_on_the_reference_date()
+    {
+        await ImportAsync(Client(Roles.Statistics),
+        [
+            Obs("population_total", "211", Date(2016, 12, 31), 100),
+            Obs("population_total", "211", Date(2022, 12, 31), 200),
+        ]);
+        var listed = await ListAllAsync(new ListObservationsRequest());
+        Assert.Equal(200, listed.Single(o => o.Area == "areas/211").Value);
+        Assert.Equal(100, listed.Single(o => o.Area == "areas/211-bis-2021").Value);
+    }
+
+    [Fact]
+    public async Task An_empty_import_is_rejected_and_the_reader_may_not_import()
+    {
+        var empty = await Assert.ThrowsAsync<RpcException>(() => ImportAsync(Client(Roles.Statistics), []));
+        Assert.Equal(StatusCode.InvalidArgument, empty.StatusCode);
+        var denied = await Assert.ThrowsAsync<RpcException>(() =>
+            ImportAsync(Client(Roles.Reader), [Obs("population_total", "0", Date(2016, 12, 31), 1)]));
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+    }
+}
