@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using IntegrationServices.Contracts.Demographics.V1;
+
+namespace IntegrationServices.Demographics.Csv;
+
+/// <summary>One bad field of a CSV import, named like the gRPC import's violations ("observations[7].value").</summary>
+public sealed record CsvViolation(string Field, string Description);
+
+/// <summary>
+/// One data row: its 0-based index among the data rows (the index the import reports, as in
+/// <c>observations[index]</c>), the line it starts on, the observation, and what could not be read.
+/// A field that could not be read is left in a state the import's validation rejects (empty name, unset
+/// date, NaN value, undefined status), so a row with a parse problem can never be imported.
+/// </summary>
+public sealed record ObservationCsvRow(int Index, int Line, Observation Observation, IReadOnlyList<CsvViolation> Violations);
+
+/// <summary>The header is unusable (missing, unknown or repeated columns): nothing can be read.</summary>
+public sealed class ObservationCsvHeaderException(IReadOnlyList<CsvViolation> violations)
+    : Exception("The CSV header is invalid: " + string.Join("; ", violations.Select(v => v.Description)))
+{
+    public IReadOnlyList<CsvViolation> Violations { get; } = violations;
+}
+
+/// <summary>
+/// The observation CSV format: a header row, then one observation per row. Required columns
+/// <c>indicator,area,reference_date,value</c>; optional <c>status</c> (FINAL, PROVISIONAL, ESTIMATED;
+/// empty = FINAL), <c>comment</c>, and <c>dim.&lt;key&gt;</c> columns (an empty cell = the key is absent,
+/// i.e. the total). Dates are ISO (yyyy-MM-dd), numbers use '.' as decimal separator.
+/// </summary>
+public static class ObservationCsv
+{
+    public static readonly string[] RequiredColumns = ["indicator", "area", "reference_date", "value"];
+    public static readonly string[] OptionalColumns = ["status", "comment"];
+    public const string DimensionPrefix = "dim.";
+    public const string FieldPrefix = "observations";
+
+    public static string FieldOf(int index, string field) => $"{FieldPrefix}[{index}].{field}";
+
+    public static async IAsyncEnumerable<ObservationCsvRow> ReadAsync(TextReader text, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var records = new CsvRecordReader(text);
+        var header = await records.ReadAsync(ct)
+            ?? throw new ObservationCsvHeaderException([new CsvViolation("header", "the file is empty; expected a header row: indicator,area,reference_date,value[,status][,comment][,dim.<key>...]")]);
+        var columns = Columns(header);
+        var index = 0;
+        while (await records.ReadAsync(ct) is { } record)
+        {
+            if (record.Count == 1 && record[0].Length == 0) continue; // blank line
+            yield return Row(index++, records.RecordLine, record, header.Count, columns);
+        }
+    }
+
+    private sealed record ColumnMap(int Indicator, int Area, int ReferenceDate, int Value, int Status, int Comment,
+        IReadOnlyList<(int Column, string Key)> Dimensions);
+
+    private static ColumnMap Columns(List<string> header)
+    {
+        var violations = new List<CsvViolation>();
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        var dimensions = new List<(int, string)>();
+        for (var i = 0; i < header.Count; i++)
+        {
+            var name = header[i].Trim().TrimStart('\uFEFF');
+            var lower = name.ToLowerInvariant();
+            if (lower.StartsWith(DimensionPrefix, StringComparison.Ordinal))
+            {
+                var key = name[DimensionPrefix.Length..];
+                if (key.Length == 0) violations.Add(new("header", $"column {i + 1}: '{name}' names no dimension key"));
+                else if (dimensions.Any(d => d.Item2 == key)) violations.Add(new("header", $"column {i + 1}: dimension '{key}' appears twice"));
+                else dimensions.Add((i, key));
+            }
+            else if (RequiredColumns.Contains(lower) || OptionalColumns.Contains(lower))
+            {
+                if (!positions.TryAdd(lower, i)) violations.Add(new("header", $"column {i + 1}: '{lower}' appears twice"));
+            }
+            else
+            {
+                violations.Add(new("header", $"column {i + 1}: unknown column '{name}'; allowed: {string.Join(", ", RequiredColumns.Concat(OptionalColumns))}, dim.<key>"));
+            }
+        }
+        foreach (var required in RequiredColumns.Where(r => !positions.ContainsKey(r)))
+            violations.Add(new("header", $"the required column '{required}' is missing"));
+        if (violations.Count > 0) throw new ObservationCsvHeaderException(violations);
+        return new ColumnMap(positions["indicator"], positions["area"], positions["reference_date"], positions["value"],
+            positions.GetValueOrDefault("status", -1), positions.GetValueOrDefault("comment", -1), dimensions);
+    }
+
+    private static ObservationCsvRow Row(int index, int line, List<string> record, int columnCount, ColumnMap map)
+    {
+        var violations = new List<CsvViolation>();
+        var observation = new Observation { Value = double.NaN, Status = (ObservationStatus)(-1) };
+        if (record.Count != columnCount)
+        {
+            violations.Add(new(FieldOf(index, "row"), $"line {line}: has {record.Count} fields, the header has {columnCount}"));
+            return new ObservationCsvRow(index, line, observation, violations);
+        }
+
+        observation.Indicator = record[map.Indicator].Trim();
+        observation.Area = record[map.Area].Trim();
+
+        var date = record[map.ReferenceDate].Trim();
+        if (DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var referenceDate))
+            observation.ReferenceDate = new Google.Type.Date { Year = referenceDate.Year, Month = referenceDate.Month, Day = referenceDate.Day };
+        else
+            violations.Add(new(FieldOf(index, "reference_date"), $"line {line}: '{date}' is not a date (yyyy-MM-dd)"));
+
+        var value = record[map.Value].Trim();
+        if (double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+                CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+            observation.Value = number;
+        else
+            violations.Add(new(FieldOf(index, "value"), $"line {line}: '{value}' is not a number (use '.' as decimal separator, no thousands separator)"));
+
+        var status = map.Status >= 0 ? record[map.Status].Trim() : "";
+        if (status.Length == 0) observation.Status = ObservationStatus.Unspecified;
+        else if (Enum.TryParse<ObservationStatus>(status, ignoreCase: true, out var parsed) && parsed != ObservationStatus.Unspecified
+                 && Enum.IsDefined(parsed) && !int.TryParse(status, out _))
+            observation.Status = parsed;
+        else
+            violations.Add(new(FieldOf(index, "status"), $"line {line}: '{status}' is not a status (FINAL, PROVISIONAL, ESTIMATED)"));
+
+        if (map.Comment >= 0) observation.Comment = record[map.Comment];
+        foreach (var (column, key) in map.Dimensions)
+            if (record[column].Trim() is { Length: > 0 } dimension)
+                observation.Dimensions[key] = dimension;
+
+        return new ObservationCsvRow(index, line, observation, violations);
+    }
+}

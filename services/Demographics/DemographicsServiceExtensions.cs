@@ -1,0 +1,30 @@
+using IntegrationServices.Demographics.Storage;
+using IntegrationServices.ServiceDefaults.Hosting;
+using IntegrationServices.ServiceDefaults.Storage;
+
+namespace IntegrationServices.Demographics;
+
+/// <summary>Composition of the Demographics service; the Suite host calls these unchanged.</summary>
+public static class DemographicsServiceExtensions
+{
+    public static readonly ServiceIdentity Identity = new("integration.demographics.v1.DemographicsService", "demographics");
+    public static readonly DefaultPorts Ports = new(5102, 5202);
+
+    public static WebApplicationBuilder AddDemographicsService(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDefaults(Identity, Ports);
+        builder.Services.AddSingleton<CatalogRepository>();
+        builder.Services.AddSingleton<ObservationRepository>();
+        builder.Services.AddSingleton<ObservationImporter>();
+        builder.Services.AddSingleton<AreaSummarizer>();
+        return builder;
+    }
+
+    public static WebApplication MapDemographicsService(this WebApplication app)
+    {
+        app.MigrateDatabase(typeof(DemographicsService).Assembly);
+        app.MapServiceDefaults();
+        app.MapGrpcService<DemographicsService>();
+        return app;
+    }
+}

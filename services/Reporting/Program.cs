@@ -1,0 +1,7 @@
+using IntegrationServices.Reporting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddReportingService();
+var app = builder.Build();
+app.MapReportingService();
+app.Run();

@@ -1,0 +1,439 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using IntegrationServices.Contracts.Common.V1;
+using IntegrationServices.Contracts.Reporting.V1;
+using IntegrationServices.ServiceDefaults.Security;
+using Xunit;
+using Role = IntegrationServices.Contracts.Reporting.V1.Consultation.Types.Role;
+using State = IntegrationServices.Contracts.Reporting.V1.ReportingCycle.Types.State;
+
+namespace Reporting.Tests;
+
+public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingHost>
+{
+    private readonly ReportingCyclesService.ReportingCyclesServiceClient _coordinator = fixture.Client(Roles.Coordinator);
+
+    private async Task<ReportingCycle> CreateAsync(int consultations = 2, string? id = null)
+    {
+        var request = new CreateReportingCycleRequest { ReportingCycle = T.Cycle(fixture.NextReferenceDate(), consultations) };
+        if (id is not null) request.ReportingCycleId = id;
+        return await _coordinator.CreateReportingCycleAsync(request);
+    }
+
+    [Fact]
+    public async Task Create_with_chosen_id_then_get()
+    {
+        var created = await CreateAsync(id: "c-create");
+        Assert.Equal("reportingCycles/c-create", created.Name);
+        Assert.Equal(State.Planned, created.State);
+        Assert.Equal("30-00001", created.Paper.Reference);
+        Assert.Equal(2, created.Consultations.Count);
+        Assert.Equal(new[] { 1, 2 }, created.Consultations.Select(c => c.Order));
+        Assert.NotEmpty(created.Etag);
+        Assert.Equal(fixture.Host.Clock.GetUtcNow().UtcDateTime, created.CreateTime.ToDateTime());
+
+        var got = await fixture.Client(Roles.Reader).GetReportingCycleAsync(new GetReportingCycleRequest { Name = created.Name });
+        Assert.Equal(created.Title, got.Title);
+        Assert.Equal(created.ReferenceDate, got.ReferenceDate);
+        // knowledge cut-off: end of the reporting date in Berlin
+        var reporting = new DateOnly(got.ReportingDate.Year, got.ReportingDate.Month, got.ReportingDate.Day);
+        Assert.Equal(IntegrationServices.Reporting.ReportingCalendar.KnowledgeCutoff(reporting), got.KnowledgeCutoff.ToDateTime());
+    }
+
+    [Fact]
+    public async Task Create_assigns_an_id_when_none_is_given()
+    {
+        var created = await CreateAsync();
+        Assert.Matches("^reportingCycles/[a-z0-9]+$", created.Name);
+    }
+
+    [Fact]
+    public async Task Create_is_idempotent_per_request_id()
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var request = new CreateReportingCycleRequest { ReportingCycle = T.Cycle(fixture.NextReferenceDate()), RequestId = requestId };
+        var first = await _coordinator.CreateReportingCycleAsync(request);
+        var second = await _coordinator.CreateReportingCycleAsync(request);
+        Assert.Equal(first.Name, second.Name);
+        Assert.Equal(first.Etag, second.Etag);
+        await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = T.Cycle(fixture.NextReferenceDate()), RequestId = "not-a-uuid" }));
+    }
+
+    [Fact]
+    public async Task Create_refuses_invalid_input_naming_every_field()
+    {
+        var cycle = T.Cycle(new DateOnly(2031, 6, 30));
+        cycle.Title = "";
+        cycle.ReportingDate = T.D(2031, 6, 29);
+        cycle.Scope.Add("measures/1");
+        cycle.Consultations[0].Result = "zur Kenntnis genommen";
+        cycle.Consultations[1].Role = Role.Unspecified;
+        var e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = cycle, ReportingCycleId = "Bad Id" }));
+        Assert.Contains("reporting_cycle_id", T.Fields(e));
+
+        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = cycle }));
+        var fields = T.Fields(e);
+        Assert.Contains("reporting_cycle.title", fields);
+        Assert.Contains("reporting_cycle.reporting_date", fields);
+        Assert.Contains("reporting_cycle.scope[0]", fields);
+        Assert.Contains("reporting_cycle.consultations[0].result", fields);
+        Assert.Contains("reporting_cycle.consultations[1].role", fields);
+        Assert.Contains("before the reference date", e.Status.Detail);
+
+        cycle = T.Cycle(new DateOnly(2031, 6, 30));
+        cycle.ReferenceDate = T.D(2031, 2, 30);
+        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = cycle }));
+        Assert.Contains("reporting_cycle.reference_date", T.Fields(e));
+    }
+
+    [Fact]
+    public async Task Create_refuses_a_second_cycle_with_the_same_reference_date_and_scope_and_a_duplicate_id()
+    {
+        var reference = fixture.NextReferenceDate();
+        await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = T.Cycle(reference), ReportingCycleId = "c-dup" });
+        var e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = T.Cycle(reference) }));
+        Assert.Equal("DUPLICATE_REFERENCE_DATE", T.Reason(e));
+        Assert.Contains("reportingCycles/c-dup", e.Status.Detail);
+
+        // Another scope on the same Stichtag is a different report.
+        var scoped = T.Cycle(reference);
+        scoped.Scope.Add("actionConcepts/idk");
+        var other = await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = scoped });
+        Assert.Equal(new[] { "actionConcepts/idk" }, other.Scope);
+
+        await T.Fails(StatusCode.AlreadyExists, async () => await _coordinator.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = T.Cycle(fixture.NextReferenceDate()), ReportingCycleId = "c-dup" }));
+    }
+
+    [Fact]
+    public async Task Get_unknown_and_malformed_names()
+    {
+        await T.Fails(StatusCode.NotFound, async () => await _coordinator.GetReportingCycleAsync(new GetReportingCycleRequest { Name = "reportingCycles/nope" }));
+        var e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.GetReportingCycleAsync(new GetReportingCycleRequest { Name = "measures/1" }));
+        Assert.Contains("name", T.Fields(e));
+    }
+
+    [Fact]
+    public async Task List_filters_by_state_and_reporting_date_and_pages()
+    {
+        var host = fixture; // other tests add cycles too: filter on this test's own dates
+        var first = host.NextReferenceDate();
+        var names = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var cycle = T.Cycle(first.AddYears(20).AddDays(i));
+            names.Add((await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = cycle })).Name);
+        }
+        await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = names[1] });
+        var from = first.AddYears(20).AddMonths(1).ToString("yyyy-MM-dd");
+        var to = first.AddYears(21).ToString("yyyy-MM-dd");
+        var filter = $"reporting_date >= \"{from}\" AND reporting_date < \"{to}\" AND state = PLANNED";
+
+        var seen = new List<string>();
+        string token = "";
+        do
+        {
+            var page = await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = filter, PageSize = 2, PageToken = token });
+            Assert.True(page.ReportingCycles.Count <= 2);
+            seen.AddRange(page.ReportingCycles.Select(c => c.Name));
+            token = page.NextPageToken;
+        } while (token != "");
+        Assert.Equal(names.Where((_, i) => i != 1), seen);
+
+        var cancelled = await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = $"state = CANCELLED AND reporting_date >= {from} AND reporting_date < {to}" });
+        Assert.Equal(new[] { names[1] }, cancelled.ReportingCycles.Select(c => c.Name));
+
+        var firstPage = await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = filter, PageSize = 1 });
+        var e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(
+            new ListReportingCyclesRequest { Filter = "state = CLOSED", PageToken = firstPage.NextPageToken }));
+        Assert.Contains("page_token", T.Fields(e));
+        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = "title = x" }));
+        Assert.Contains("filter", T.Fields(e));
+        await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = "state = OPEN" }));
+        await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = "state > PLANNED" }));
+        await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = "reporting_date = 2020-13-01" }));
+        await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { PageSize = -1 }));
+    }
+
+    [Fact]
+    public async Task Update_with_mask_and_etag_and_audit_with_old_and_new_values()
+    {
+        var created = await CreateAsync(id: "c-update");
+        var change = new ReportingCycle { Name = created.Name, Title = "Neuer Titel", Etag = created.Etag, ReportingDate = T.D(2099, 1, 1) };
+        var updated = await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = change,
+            UpdateMask = FieldMask.FromString("title"),
+        });
+        Assert.Equal("Neuer Titel", updated.Title);
+        Assert.Equal(created.ReportingDate, updated.ReportingDate); // not in the mask
+        Assert.NotEqual(created.Etag, updated.Etag);
+
+        // stale etag → ABORTED, nothing written
+        var stale = await T.Fails(StatusCode.Aborted, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name, Title = "Verloren", Etag = created.Etag },
+            UpdateMask = FieldMask.FromString("title"),
+        }));
+        Assert.Equal("ETAG_MISMATCH", T.Reason(stale));
+        Assert.Equal("Neuer Titel", (await _coordinator.GetReportingCycleAsync(new GetReportingCycleRequest { Name = created.Name })).Title);
+
+        // dates and paper.title while PLANNED
+        updated = await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle
+            {
+                Name = created.Name, ReportingDate = T.D(2099, 1, 1), ReferenceDate = T.D(2098, 12, 31),
+                Paper = new CouncilPaper { Title = "Geänderter Vorlagentitel" },
+            },
+            UpdateMask = FieldMask.FromString("reference_date,reporting_date,paper.title"),
+        });
+        Assert.Equal(T.D(2099, 1, 1), updated.ReportingDate);
+        Assert.Equal("Geänderter Vorlagentitel", updated.Paper.Title);
+        Assert.Equal("30-00001", updated.Paper.Reference);
+
+        // reporting date before reference date → INVALID_ARGUMENT with advice
+        var e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name, ReportingDate = T.D(2098, 1, 1) },
+            UpdateMask = FieldMask.FromString("reporting_date"),
+        }));
+        Assert.Contains("reporting_cycle.reporting_date", T.Fields(e));
+        Assert.Contains("choose a reporting date on or after", e.Status.Detail);
+
+        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name, State = State.Closed },
+            UpdateMask = FieldMask.FromString("state"),
+        }));
+        Assert.Contains("update_mask", T.Fields(e));
+
+        var audit = await fixture.Client(Roles.Admin).ListAuditRecordsAsync(new ListAuditRecordsRequest { Filter = $"resource = \"{created.Name}\"" });
+        Assert.Equal(3, audit.AuditRecords.Count); // create + 2 updates; the refused ones left nothing
+        Assert.All(audit.AuditRecords, r => Assert.Equal("test-user", r.Subject));
+        Assert.Contains("\"old\":\"Testzyklus\"", audit.AuditRecords[1].Change);
+        Assert.Contains("\"new\":\"Neuer Titel\"", audit.AuditRecords[1].Change);
+        Assert.EndsWith("/UpdateReportingCycle", audit.AuditRecords[1].Method);
+    }
+
+    [Fact]
+    public async Task Update_to_a_taken_reference_date_is_refused()
+    {
+        var a = await CreateAsync();
+        var b = await CreateAsync();
+        var e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = b.Name, ReferenceDate = a.ReferenceDate },
+            UpdateMask = FieldMask.FromString("reference_date"),
+        }));
+        Assert.Equal("DUPLICATE_REFERENCE_DATE", T.Reason(e));
+    }
+
+    [Fact]
+    public async Task Cancel_only_from_planned()
+    {
+        var created = await CreateAsync();
+        await T.Fails(StatusCode.Aborted, async () => await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = created.Name, Etag = "999" }));
+        var cancelled = await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = created.Name, Etag = created.Etag });
+        Assert.Equal(State.Cancelled, cancelled.State);
+        var e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = created.Name }));
+        Assert.Equal("ALREADY_CANCELLED", T.Reason(e));
+        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name, Title = "x" },
+            UpdateMask = FieldMask.FromString("title"),
+        }));
+        Assert.Equal("CYCLE_FINISHED", T.Reason(e));
+
+        // A cancelled cycle frees its reference date.
+        var again = await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest
+        {
+            ReportingCycle = T.Cycle(new DateOnly(created.ReferenceDate.Year, created.ReferenceDate.Month, created.ReferenceDate.Day)),
+        });
+        Assert.Equal(State.Planned, again.State);
+
+        var taken = await CreateAsync();
+        await fixture.TakeSnapshotAsync(taken.Name);
+        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = taken.Name }));
+        Assert.Equal("SNAPSHOT_ALREADY_TAKEN", T.Reason(e));
+        await T.Fails(StatusCode.NotFound, async () => await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = "reportingCycles/unknown" }));
+    }
+
+    [Fact]
+    public async Task Full_life_cycle_planned_snapshot_taken_in_consultation_closed()
+    {
+        var created = await CreateAsync(consultations: 2);
+
+        // Results before the snapshot → FAILED_PRECONDITION.
+        var e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.RecordConsultationResultAsync(
+            new RecordConsultationResultRequest { Name = created.Name, Order = 1, Result = "zur Kenntnis genommen" }));
+        Assert.Equal("SNAPSHOT_NOT_TAKEN", T.Reason(e));
+
+        var taken = await fixture.TakeSnapshotAsync(created.Name);
+        Assert.Equal(State.SnapshotTaken, taken.State);
+        var afterSnapshot = await _coordinator.GetReportingCycleAsync(new GetReportingCycleRequest { Name = created.Name });
+        Assert.Equal(created.Name + "/snapshot", afterSnapshot.Snapshot);
+
+        // Dates are frozen now; the paper may still be completed.
+        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name, ReportingDate = T.D(2099, 12, 31) },
+            UpdateMask = FieldMask.FromString("reporting_date"),
+        }));
+        Assert.Equal("SNAPSHOT_ALREADY_TAKEN", T.Reason(e));
+        Assert.Contains("Plan a new cycle", e.Status.Detail);
+        await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name, Paper = new CouncilPaper { Date = T.D(2040, 1, 2) } },
+            UpdateMask = FieldMask.FromString("paper.date"),
+        });
+
+        // Unknown order, missing result.
+        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.RecordConsultationResultAsync(
+            new RecordConsultationResultRequest { Name = created.Name, Order = 7, Result = "x" }));
+        Assert.Contains("order", T.Fields(e));
+        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.RecordConsultationResultAsync(
+            new RecordConsultationResultRequest { Name = created.Name, Order = 1 }));
+        Assert.Contains("result", T.Fields(e));
+
+        var first = await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest { Name = created.Name, Order = 1, Result = "zur Kenntnis genommen" });
+        Assert.Equal(State.InConsultation, first.State);
+        Assert.Equal("zur Kenntnis genommen", first.Consultations[0].Result);
+
+        // The Beratungsfolge can no longer be replaced; a result is not overwritten.
+        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name, Consultations = { new Consultation { Organization = "X", Role = Role.Information } } },
+            UpdateMask = FieldMask.FromString("consultations"),
+        }));
+        Assert.Equal("CONSULTATION_UNDER_WAY", T.Reason(e));
+        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.RecordConsultationResultAsync(
+            new RecordConsultationResultRequest { Name = created.Name, Order = 1, Result = "anders" }));
+        Assert.Equal("RESULT_ALREADY_RECORDED", T.Reason(e));
+
+        var closed = await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest { Name = created.Name, Order = 2, Result = "zur Kenntnis genommen", Etag = first.Etag });
+        Assert.Equal(State.Closed, closed.State);
+
+        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.RecordConsultationResultAsync(
+            new RecordConsultationResultRequest { Name = created.Name, Order = 2, Result = "x" }));
+        Assert.Equal("CYCLE_FINISHED", T.Reason(e));
+        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name, Title = "x" },
+            UpdateMask = FieldMask.FromString("title"),
+        }));
+        Assert.Equal("CYCLE_FINISHED", T.Reason(e));
+
+        // The worker cannot take a second snapshot.
+        await Assert.ThrowsAsync<IntegrationServices.ServiceDefaults.Errors.ServiceException>(() => fixture.TakeSnapshotAsync(created.Name));
+
+        var audit = await fixture.Client(Roles.Admin).ListAuditRecordsAsync(new ListAuditRecordsRequest { Filter = $"resource = \"{created.Name}\"" });
+        Assert.Contains(audit.AuditRecords, r => r.Method.EndsWith("/RecordConsultationResult") && r.Change.Contains("\"new\":\"CLOSED\""));
+    }
+
+    [Fact]
+    public async Task Postponement_keeps_the_entry_and_adds_a_later_one_for_the_same_committee()
+    {
+        var created = await CreateAsync(consultations: 1);
+        await fixture.TakeSnapshotAsync(created.Name);
+        var meeting = created.Consultations[0].MeetingDate;
+
+        var e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest
+        {
+            Name = created.Name, Order = 1, Postponed = true, NextMeetingDate = meeting,
+        }));
+        Assert.Contains("next_meeting_date", T.Fields(e));
+        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest
+        {
+            Name = created.Name, Order = 1, Result = "zur Kenntnis genommen", NextMeetingDate = T.D(2099, 1, 1),
+        }));
+        Assert.Contains("next_meeting_date", T.Fields(e));
+
+        var next = T.D(new DateOnly(meeting.Year, meeting.Month, meeting.Day).AddDays(35));
+        var postponed = await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest
+        {
+            Name = created.Name, Order = 1, Postponed = true, NextMeetingDate = next,
+        });
+        Assert.Equal(State.InConsultation, postponed.State);
+        Assert.Equal(2, postponed.Consultations.Count);
+        var old = postponed.Consultations[0];
+        Assert.True(old.Postponed);
+        Assert.Equal("zurückgestellt", old.Result);
+        Assert.Equal(meeting, old.MeetingDate);
+        var added = postponed.Consultations[1];
+        Assert.Equal(2, added.Order);
+        Assert.Equal(old.Organization, added.Organization);
+        Assert.Equal(old.Role, added.Role);
+        Assert.Equal(old.Public, added.Public);
+        Assert.Equal(next, added.MeetingDate);
+        Assert.False(added.Postponed);
+        Assert.Equal("", added.Result);
+
+        var closed = await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest { Name = created.Name, Order = 2, Result = "zur Kenntnis genommen" });
+        Assert.Equal(State.Closed, closed.State);
+    }
+
+    [Fact]
+    public async Task Postponement_without_a_known_date_adds_an_undated_entry()
+    {
+        var created = await CreateAsync(consultations: 1);
+        await fixture.TakeSnapshotAsync(created.Name);
+        var postponed = await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest
+        {
+            Name = created.Name, Order = 1, Postponed = true, Result = "vertagt",
+        });
+        Assert.Equal("vertagt", postponed.Consultations[0].Result);
+        Assert.Null(postponed.Consultations[1].MeetingDate);
+    }
+
+    [Fact]
+    public async Task Reader_sees_non_public_results_redacted_coordinator_sees_them()
+    {
+        var created = await CreateAsync(consultations: 2); // order 2: Verwaltungsausschuss, non-public
+        await fixture.TakeSnapshotAsync(created.Name);
+        await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest { Name = created.Name, Order = 1, Result = "zur Kenntnis genommen" });
+        await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest { Name = created.Name, Order = 2, Result = "vertraulich beraten" });
+
+        foreach (var role in new[] { Roles.Reader, Roles.Editor, Roles.Statistics, Roles.Operator })
+        {
+            var reader = fixture.Client(role);
+            var got = await reader.GetReportingCycleAsync(new GetReportingCycleRequest { Name = created.Name });
+            Assert.Equal("zur Kenntnis genommen", got.Consultations[0].Result);
+            Assert.False(got.Consultations[0].ResultWithheld);
+            Assert.Equal("", got.Consultations[1].Result);
+            Assert.True(got.Consultations[1].ResultWithheld);
+            var listed = await reader.ListReportingCyclesAsync(new ListReportingCyclesRequest { PageSize = 1000 });
+            var inList = listed.ReportingCycles.Single(c => c.Name == created.Name);
+            Assert.Equal("", inList.Consultations[1].Result);
+            Assert.True(inList.Consultations[1].ResultWithheld);
+        }
+        foreach (var role in new[] { Roles.Coordinator, Roles.Admin })
+        {
+            var got = await fixture.Client(role).GetReportingCycleAsync(new GetReportingCycleRequest { Name = created.Name });
+            Assert.Equal("vertraulich beraten", got.Consultations[1].Result);
+            Assert.False(got.Consultations[1].ResultWithheld);
+        }
+    }
+
+    [Fact]
+    public async Task Methods_declare_their_roles()
+    {
+        var reader = fixture.Client(Roles.Reader);
+        var e = await T.Fails(StatusCode.PermissionDenied, async () => await reader.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = T.Cycle(fixture.NextReferenceDate()) }));
+        var editor = fixture.Client(Roles.Editor);
+        await T.Fails(StatusCode.PermissionDenied, async () => await editor.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = "reportingCycles/x" }));
+        await T.Fails(StatusCode.PermissionDenied, async () => await editor.RecordConsultationResultAsync(new RecordConsultationResultRequest { Name = "reportingCycles/x" }));
+        await T.Fails(StatusCode.PermissionDenied, async () => await editor.UpdateReportingCycleAsync(new UpdateReportingCycleRequest()));
+        await T.Fails(StatusCode.PermissionDenied, async () => await editor.ImportOParlPaperAsync(new ImportOParlPaperRequest()));
+        await T.Fails(StatusCode.PermissionDenied, async () => await editor.PlanRecurringCyclesAsync(new PlanRecurringCyclesRequest()));
+        await T.Fails(StatusCode.PermissionDenied, async () => await _coordinator.ListAuditRecordsAsync(new ListAuditRecordsRequest()));
+        var anonymous = new ReportingCyclesService.ReportingCyclesServiceClient(fixture.Host.Invoker());
+        await T.Fails(StatusCode.Unauthenticated, async () => await anonymous.ListReportingCyclesAsync(new ListReportingCyclesRequest()));
+        Assert.NotNull(e);
+    }
+}
