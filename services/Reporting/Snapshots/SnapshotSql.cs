@@ -35,6 +35,9 @@ public sealed class SnapshotSql(SqlDialect dialect)
         WHERE id = @CycleId
         """;
 
+    /// <summary>Readiness of the worker: the snapshot tables exist (the Reporting service migrated them).</summary>
+    public string SchemaProbe => "SELECT COUNT(*) FROM snapshot_runs WHERE 1 = 0";
+
     public string CountSnapshotsOfCycle => "SELECT COUNT(*) FROM snapshots WHERE cycle_id = @CycleId";
 
     public string InsertSnapshot => """
