@@ -67,7 +67,8 @@ public sealed class SwitchableHandler(DependencySwitch @switch, HttpMessageHandl
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
         @switch.Down
-            ? throw new HttpRequestException("Connection refused (the test switched the dependency off)")
+            ? Task.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ConnectionError,
+                "Connection refused (the test switched the dependency off)", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)))
             : base.SendAsync(request, ct);
 }
 

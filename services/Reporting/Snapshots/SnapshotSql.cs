@@ -6,15 +6,6 @@ namespace IntegrationServices.Reporting.Snapshots;
 [SqlStatements]
 public sealed class SnapshotSql(SqlDialect dialect)
 {
-    private const string SnapshotColumns = """
-        id AS Id, cycle_id AS CycleId, reference_date AS ReferenceDate, known_at AS KnownAt, create_time AS CreateTime,
-        content_sha256 AS ContentSha256, content AS Content
-        """;
-
-    private const string RunColumns = """
-        id AS Id, cycle_id AS CycleId, start_time AS StartTime, end_time AS EndTime, outcome AS Outcome, error AS Error, worker AS Worker
-        """;
-
     /// <summary>
     /// Serializes the writers of one cycle's snapshot until the transaction ends. SQL Server: an
     /// application lock owned by the transaction on a resource per cycle (a result below 0 means it
@@ -45,11 +36,11 @@ public sealed class SnapshotSql(SqlDialect dialect)
         VALUES (@CycleId, @ReferenceDate, @KnownAt, @CreateTime, @ContentSha256, @Content)
         """;
 
-    public string SelectSnapshot => $"SELECT {SnapshotColumns} FROM snapshots WHERE cycle_id = @CycleId";
+    public string SelectSnapshot => $"SELECT {SnapshotColumnLists.Snapshot} FROM snapshots WHERE cycle_id = @CycleId";
 
     /// <summary>The latest snapshot with an earlier reference date (the base of a new snapshot's changes).</summary>
     public string SelectPrevious => $"""
-        SELECT {SnapshotColumns}
+        SELECT {SnapshotColumnLists.Snapshot}
         FROM snapshots
         WHERE reference_date < @ReferenceDate
         ORDER BY reference_date DESC, cycle_id DESC
@@ -58,7 +49,7 @@ public sealed class SnapshotSql(SqlDialect dialect)
 
     /// <summary>Keyset page ordered by (reference_date, cycle_id); <paramref name="filter"/> from fixed pieces only.</summary>
     public string SnapshotPage(string filter) => $"""
-        SELECT {SnapshotColumns}
+        SELECT {SnapshotColumnLists.Snapshot}
         FROM snapshots
         WHERE (reference_date > @AfterDate OR (reference_date = @AfterDate AND cycle_id > @AfterId)){filter}
         ORDER BY reference_date, cycle_id
@@ -104,11 +95,11 @@ public sealed class SnapshotSql(SqlDialect dialect)
         WHERE cycle_id = @CycleId AND outcome = 'RUNNING' AND id < @Id AND (worker = @Worker OR start_time < @StaleBefore)
         """;
 
-    public string SelectRun => $"SELECT {RunColumns} FROM snapshot_runs WHERE id = @Id";
+    public string SelectRun => $"SELECT {SnapshotColumnLists.Run} FROM snapshot_runs WHERE id = @Id";
 
     /// <summary>Keyset page of runs ordered by id; <paramref name="filter"/> from fixed pieces only.</summary>
     public string RunPage(string filter) => $"""
-        SELECT {RunColumns}
+        SELECT {SnapshotColumnLists.Run}
         FROM snapshot_runs
         WHERE id > @After{filter}
         ORDER BY id
@@ -117,4 +108,17 @@ public sealed class SnapshotSql(SqlDialect dialect)
 
     /// <summary>For the T-SQL fidelity test: the run page with every filter field.</summary>
     public string RunPageWithAllFilters => RunPage(" AND cycle_id = @CycleId AND outcome = @f0");
+}
+
+/// <summary>Column lists spliced into <see cref="SnapshotSql"/> (fragments, not statements).</summary>
+internal static class SnapshotColumnLists
+{
+    public const string Snapshot = """
+        id AS Id, cycle_id AS CycleId, reference_date AS ReferenceDate, known_at AS KnownAt, create_time AS CreateTime,
+        content_sha256 AS ContentSha256, content AS Content
+        """;
+
+    public const string Run = """
+        id AS Id, cycle_id AS CycleId, start_time AS StartTime, end_time AS EndTime, outcome AS Outcome, error AS Error, worker AS Worker
+        """;
 }
