@@ -36,11 +36,12 @@ public sealed class SnapshotWorkerService : BackgroundService
         WorkerId = string.IsNullOrWhiteSpace(_options.WorkerId)
             ? $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}"
             : _options.WorkerId;
-        _retry = new ResiliencePipelineBuilder { TimeProvider = clock }
-            .AddRetry(new RetryStrategyOptions
+        var retry = new ResiliencePipelineBuilder { TimeProvider = clock };
+        if (_options.MaxRetryAttempts > 0)
+            retry.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient),
-                MaxRetryAttempts = Math.Max(1, _options.MaxRetryAttempts),
+                MaxRetryAttempts = _options.MaxRetryAttempts,
                 Delay = _options.RetryBaseDelay,
                 MaxDelay = _options.RetryMaxDelay,
                 BackoffType = DelayBackoffType.Exponential,
@@ -52,8 +53,8 @@ public sealed class SnapshotWorkerService : BackgroundService
                         args.Outcome.Exception is { } e ? SnapshotProducer.Describe(e) : "no result");
                     return default;
                 },
-            })
-            .Build();
+            });
+        _retry = retry.Build();
     }
 
     /// <summary>This replica's name in run records.</summary>
