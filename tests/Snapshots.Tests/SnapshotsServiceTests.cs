@@ -5,6 +5,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using IntegrationServices.Contracts.Common.V1;
 using IntegrationServices.Contracts.Reporting.V1;
+using IntegrationServices.Reporting;
 using IntegrationServices.Reporting.Snapshots;
 using IntegrationServices.ServiceDefaults.Security;
 using IntegrationServices.ServiceDefaults.Storage;
@@ -223,6 +224,43 @@ public sealed class SnapshotsServiceTests(SnapshotsFixture fixture) : IClassFixt
 
         using var anonymous = Env.Reporting.Http();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/reports/q1.html")).StatusCode);
+    }
+
+    [Fact]
+    public async Task GetSnapshot_is_served_as_JSON_on_the_http_port()
+    {
+        using var http = Env.Reporting.Http();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For([Roles.Reader]));
+        var response = await http.GetAsync("/v1/reportingCycles/q1/snapshot");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\"contentSha256\"", json);
+        Assert.Contains("reportingCycles/q1/snapshot", json);
+    }
+
+    [Fact]
+    public async Task The_worker_publishes_its_metrics()
+    {
+        var worker = await Env.StartWorkerAsync();
+        await SnapshotEnvironment.Worker(worker).RunOnceAsync(CancellationToken.None);
+        using var http = worker.Http();
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("snapshot_worker_cycles_due", metrics);
+        Assert.Contains("snapshot_worker_last_success_time", metrics);
+    }
+}
+
+public sealed class DevelopmentModeTests
+{
+    [Fact]
+    public async Task In_development_mode_the_report_route_needs_no_token()
+    {
+        await using var host = await TestHost.StartAsync(b => b.AddReportingService(), a => a.MapReportingService(),
+            new Dictionary<string, string?> { ["Auth:Mode"] = "Development", ["OParl:BaseUrl"] = "https://ris.example.de/oparl" });
+        using var http = host.Http();
+        var response = await http.GetAsync("/reports/unknown.html");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("no reporting cycle", await response.Content.ReadAsStringAsync());
     }
 }
 
