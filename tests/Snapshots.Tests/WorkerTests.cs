@@ -202,6 +202,30 @@ public sealed class WorkerTests
         Assert.Empty(await Worker(worker).RunOnceAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_cycle_that_keeps_failing_does_not_block_the_others()
+    {
+        await using var env = await StartAsync();
+        await env.SeedUntilAsync(AfterQ3);
+        var worker = await env.StartWorkerAsync(new AlwaysFails("q1"));
+
+        var first = await Worker(worker).RunOnceAsync(CancellationToken.None);
+        var second = await Worker(worker).RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["q2", "q3"], first.Select(a => a.CycleId));
+        Assert.Empty(second);
+        Assert.Equal(["FAILED", "FAILED"], (await env.RunsAsync("q1")).Select(r => r.Outcome));
+        Assert.Equal(State.Planned, (await env.CycleAsync("q1")).State);
+    }
+
+    private sealed class AlwaysFails(string cycleId) : ISnapshotFaultInjector
+    {
+        public ValueTask OnStepAsync(SnapshotStep step, string cycle, CancellationToken ct) =>
+            cycle == cycleId && step == SnapshotStep.MeasuresRead
+                ? throw new InvalidOperationException("this cycle always fails")
+                : ValueTask.CompletedTask;
+    }
+
     private static int Status(Snapshot s, MeasureStatus status) => s.Measures.ByStatus.Single(c => c.Status == status).Count;
 
     [Fact]
