@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using IntegrationServices.Contracts.Reporting.V1;
-using IntegrationServices.Reporting.Cycles;
 using Format = IntegrationServices.Contracts.Reporting.V1.RenderReportRequest.Types.Format;
 
 namespace IntegrationServices.Reporting.Snapshots;
@@ -12,18 +11,19 @@ public sealed record RenderedReport(byte[] Content, string ContentType);
 
 /// <summary>
 /// Renders a snapshot as a report. The full German report (HTML with inline SVG charts, Markdown,
-/// CSV) is <c>IntegrationServices.Reporting.Reports.ReportRenderer</c>, wired in at merge; until then
-/// <see cref="BasicReportRenderer"/> stands in.
+/// CSV) is <c>IntegrationServices.Reporting.Reports.ReportRenderer</c>, wired in at merge with a
+/// one-line adapter (same arguments); until then <see cref="BasicReportRenderer"/> stands in.
+/// <paramref name="cycle"/> comes redacted (no results of non-public consultations).
 /// </summary>
 public interface IReportRenderer
 {
-    RenderedReport Render(Snapshot snapshot, Cycle cycle, Format format);
+    RenderedReport Render(Snapshot snapshot, ReportingCycle? cycle, Format format);
 }
 
 /// <summary>A minimal stand-in renderer: the measure list as CSV, and a plain table as Markdown/HTML.</summary>
 internal sealed class BasicReportRenderer : IReportRenderer
 {
-    public RenderedReport Render(Snapshot snapshot, Cycle cycle, Format format)
+    public RenderedReport Render(Snapshot snapshot, ReportingCycle? cycle, Format format)
     {
         var entries = snapshot.Measures?.Entries ?? [];
         var rows = entries.Select(e => new[]
@@ -32,7 +32,8 @@ internal sealed class BasicReportRenderer : IReportRenderer
             e.Status.ToString(), e.ProgressPercent.ToString(CultureInfo.InvariantCulture),
         }).ToList();
         string[] header = ["Kennung", "Titel", "Handlungsfeld", "Handlungskonzept", "Zuständig", "Stand", "Fortschritt (%)"];
-        var title = $"{cycle.Title} – Stichtag {cycle.ReferenceDate:dd.MM.yyyy}";
+        var reference = snapshot.ReferenceDate;
+        var title = $"{cycle?.Title ?? "Bericht zur Integrationsplanung"} – Stichtag {reference?.Day:D2}.{reference?.Month:D2}.{reference?.Year:D4}";
         var text = new StringBuilder();
         switch (format)
         {

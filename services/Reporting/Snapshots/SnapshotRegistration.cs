@@ -71,7 +71,7 @@ public static class SnapshotRegistration
             if (stored is null)
                 return Results.Text($"{CycleNames.Format(cycleId)} has no snapshot yet (state {EnumText.Of(cycle.State)}); the report exists once the snapshot worker has taken it.",
                     "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
-            var report = renderer.Render(stored.ToProto(), cycle, format.Value);
+            var report = renderer.Render(stored.ToProto(), cycle.ToProto(revealNonPublicResults: false), format.Value);
             return Results.Bytes(report.Content, report.ContentType);
         }).RequireAuthorization(Policies.Read);
         return app;

@@ -64,7 +64,7 @@ public sealed class SnapshotsService(
             throw ServiceException.Invalid("format", "is required: HTML, MARKDOWN or CSV");
         var stored = await LoadAsync(request.Name, "name", context.CancellationToken);
         var cycle = await cycles.GetAsync(stored.CycleId, context.CancellationToken) ?? throw ServiceException.NotFound(CycleNames.Format(stored.CycleId));
-        var report = renderer.Render(stored.ToProto(), cycle, request.Format);
+        var report = renderer.Render(stored.ToProto(), cycle.ToProto(revealNonPublicResults: false), request.Format);
         return new RenderReportResponse { Content = Google.Protobuf.ByteString.CopyFrom(report.Content), ContentType = report.ContentType };
     }
 
