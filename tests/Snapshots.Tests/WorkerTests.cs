@@ -110,6 +110,13 @@ public sealed class WorkerTests
         await Worker(worker).RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(["RUNNING", "SUCCEEDED"], (await env.RunsAsync("q1")).Select(r => r.Outcome));
+
+        // Had that worker died, a later pass closes its run once it is stale, although q1 is done.
+        env.Clock.Advance(TimeSpan.FromMinutes(16));
+        await Worker(worker).RunOnceAsync(CancellationToken.None);
+        var runs = await env.RunsAsync("q1");
+        Assert.Equal(["FAILED", "SUCCEEDED"], runs.Select(r => r.Outcome));
+        Assert.StartsWith("abandoned", runs[0].Error);
     }
 
     [Fact]

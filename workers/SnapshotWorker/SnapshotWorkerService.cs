@@ -99,6 +99,8 @@ public sealed class SnapshotWorkerService : BackgroundService
     /// <summary>One pass: every due cycle, oldest first. Returns the final attempt of each cycle that finished.</summary>
     public async Task<IReadOnlyList<SnapshotAttempt>> RunOnceAsync(CancellationToken ct)
     {
+        var abandoned = await _store.AbandonStaleRunsAsync(_options.AbandonAfter, ct);
+        if (abandoned > 0) _logger.LogWarning("Closed {Count} snapshot runs left RUNNING by a stopped worker as abandoned", abandoned);
         var due = await _store.DueCyclesAsync(ct);
         _metrics.CyclesDue = due.Count;
         var finished = new List<SnapshotAttempt>();

@@ -95,6 +95,13 @@ public sealed class SnapshotSql(SqlDialect dialect)
         WHERE cycle_id = @CycleId AND outcome = 'RUNNING' AND id < @Id AND (worker = @Worker OR start_time < @StaleBefore)
         """;
 
+    /// <summary>Closes every run still RUNNING that started before <c>@StaleBefore</c>, whatever its cycle.</summary>
+    public string AbandonStaleRuns => """
+        UPDATE snapshot_runs
+        SET end_time = @Now, outcome = 'FAILED', error = @Error
+        WHERE outcome = 'RUNNING' AND start_time < @StaleBefore
+        """;
+
     public string SelectRun => $"SELECT {SnapshotColumnLists.Run} FROM snapshot_runs WHERE id = @Id";
 
     /// <summary>Keyset page of runs ordered by id; <paramref name="filter"/> from fixed pieces only.</summary>

@@ -108,6 +108,22 @@ public sealed class SnapshotStore(Database database, ReportingCycleRepository cy
             return id;
         }, ct);
 
+    /// <summary>
+    /// Closes as FAILED ("abandoned") every run of any cycle still RUNNING after <paramref name="abandonAfter"/>
+    /// (e.g. one whose cycle another worker has since snapshotted). Returns how many.
+    /// </summary>
+    public async Task<int> AbandonStaleRunsAsync(TimeSpan abandonAfter, CancellationToken ct)
+    {
+        var now = Now;
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(_sql.AbandonStaleRuns, new
+        {
+            Now = now,
+            StaleBefore = now - abandonAfter,
+            Error = $"abandoned: still RUNNING after {abandonAfter}; the worker stopped before finishing the attempt",
+        }, cancellationToken: ct));
+    }
+
     public async Task FinishRunAsync(long runId, Outcome outcome, string? error, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
