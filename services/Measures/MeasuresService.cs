@@ -208,7 +208,8 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
 
     // ---- catalogues -------------------------------------------------------------------------------
 
-    [Authorize(Policy = Policies.Read)]
+    // The snapshot worker reads the catalogue titles for its group summaries.
+    [Authorize(Policy = Policies.ReadOrWorker)]
     public override async Task<ListFieldsOfActionResponse> ListFieldsOfAction(ListFieldsOfActionRequest request, ServerCallContext context)
     {
         var pageSize = Paging.PageSize(request.PageSize);
@@ -221,7 +222,8 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         return response;
     }
 
-    [Authorize(Policy = Policies.Read)]
+    // The snapshot worker reads the catalogue titles for its group summaries.
+    [Authorize(Policy = Policies.ReadOrWorker)]
     public override async Task<ListActionConceptsResponse> ListActionConcepts(ListActionConceptsRequest request, ServerCallContext context)
     {
         var pageSize = Paging.PageSize(request.PageSize);
@@ -263,7 +265,8 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         return (await repository.GetActionConceptAsync(connection, null, Names.Parse(name, Names.ActionConcepts), ct))!.ToProto();
     }
 
-    [Authorize(Policy = Policies.Read)]
+    // The snapshot worker reads the catalogue titles for its group summaries.
+    [Authorize(Policy = Policies.ReadOrWorker)]
     public override async Task<ListOrganizationalUnitsResponse> ListOrganizationalUnits(ListOrganizationalUnitsRequest request, ServerCallContext context)
     {
         var pageSize = Paging.PageSize(request.PageSize);

@@ -1,5 +1,6 @@
 using IntegrationServices.Reporting.Cycles;
 using IntegrationServices.Reporting.OParl;
+using IntegrationServices.Reporting.Snapshots;
 using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.ServiceDefaults.Storage;
 
@@ -19,6 +20,7 @@ public static class ReportingServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<OParlExporter>();
         builder.Services.AddSingleton<ReportingCycleRepository>();
+        builder.Services.AddSnapshotComputation(builder.Configuration, subject: "reporting-service");
         return builder;
     }
 
@@ -27,6 +29,8 @@ public static class ReportingServiceExtensions
         app.MigrateDatabase(typeof(ReportingServiceExtensions).Assembly);
         app.MapServiceDefaults();
         app.MapGrpcService<ReportingCyclesService>();
+        app.MapGrpcService<SnapshotsService>();
+        app.MapReportRoutes();
         return app;
     }
 }

@@ -1,15 +1,38 @@
+using System.Globalization;
 using IntegrationServices.Benchmarks;
 
-// One entry per benchmark; each prints its own measurements and the ratio to its baseline.
+// One entry per benchmark; each prints its own measurements and the ratio to a baseline measured in the same run.
 var name = args.FirstOrDefault() ?? "";
 return name switch
 {
     "demographics-import" => await DemographicsImportBenchmark.RunAsync(args[1..]),
+    "snapshot" => await RunSnapshotAsync(args[1..]),
     _ => Usage(),
 };
 
+// Snapshot end to end (worker → StreamMeasures + SummarizeAreas over gRPC → aggregate → store) against
+// the plain SQL aggregate queries on the two databases.
+// Scale 100 = 20,000 measures × 10 status events and 1,000,000 observations; 1 and 10 are 1/100 and 1/10 of it.
+static async Task<int> RunSnapshotAsync(string[] args)
+{
+    var scales = args.Length > 0
+        ? args[0].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray()
+        : [1, 10, 100];
+    Console.WriteLine("scale | measures | status events | observations | snapshot ms | plain SQL ms | ratio | sha256");
+    foreach (var scale in scales)
+    {
+        var result = await SnapshotBenchmark.RunAsync(scale);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{scale,4}× | {result.Measures,8} | {result.StatusEvents,13} | {result.Observations,12} | {result.Snapshot.TotalMilliseconds,11:F0} | {result.Baseline.TotalMilliseconds,12:F0} | {result.Snapshot / result.Baseline,5:F1} | {result.Sha256[..12]}"));
+    }
+    return 0;
+}
+
 static int Usage()
 {
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/Benchmarks -- demographics-import [--rows N]");
+    Console.Error.WriteLine("""
+        Usage: dotnet run -c Release --project tests/Benchmarks -- demographics-import [--rows N]
+               dotnet run -c Release --project tests/Benchmarks -- snapshot [scales, e.g. 1,10,100]
+        """);
     return 2;
 }

@@ -25,10 +25,10 @@ public static class AuthorizationMatrix
         ["integration.measures.v1.MeasuresService/RecordStatus"] = Editors,
         ["integration.measures.v1.MeasuresService/ListStatusEvents"] = Readers,
         ["integration.measures.v1.MeasuresService/StreamMeasures"] = ReadersAndWorker,
-        ["integration.measures.v1.MeasuresService/ListFieldsOfAction"] = Readers,
-        ["integration.measures.v1.MeasuresService/ListActionConcepts"] = Readers,
+        ["integration.measures.v1.MeasuresService/ListFieldsOfAction"] = ReadersAndWorker,
+        ["integration.measures.v1.MeasuresService/ListActionConcepts"] = ReadersAndWorker,
         ["integration.measures.v1.MeasuresService/CreateActionConcept"] = Coordinators,
-        ["integration.measures.v1.MeasuresService/ListOrganizationalUnits"] = Readers,
+        ["integration.measures.v1.MeasuresService/ListOrganizationalUnits"] = ReadersAndWorker,
         ["integration.measures.v1.MeasuresService/CreateOrganizationalUnit"] = Coordinators,
         ["integration.measures.v1.MeasuresService/ListAuditRecords"] = AdminOnly,
 
