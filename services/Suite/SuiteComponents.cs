@@ -1,6 +1,8 @@
+using IntegrationServices.Demographics;
 using IntegrationServices.Measures;
 using IntegrationServices.Reporting;
 using IntegrationServices.Reporting.Demo;
+using IntegrationServices.SnapshotWorker;
 
 namespace IntegrationServices.Suite;
 
@@ -17,6 +19,9 @@ public static class SuiteComponents
     public static IReadOnlyList<SuiteComponent> All { get; } =
     [
         new("Measures", b => b.AddMeasuresService(), a => a.MapMeasuresService(), MeasuresDemoData.SeedAsync),
+        new("Demographics", b => b.AddDemographicsService(), a => a.MapDemographicsService(), DemographicsDemoData.SeedAsync),
         new("Reporting", b => b.AddReportingService(), a => a.MapReportingService(), ReportingDemoData.SeedAsync),
+        // Shares the reporting database; started last, so that its first pass finds the seeded cycles.
+        new("SnapshotWorker", b => b.AddSnapshotWorker(), a => a.MapSnapshotWorker(), null),
     ];
 }

@@ -14,6 +14,8 @@ public static class AuthorizationMatrix
     private static readonly string[] Editors = [Roles.Editor, Roles.Coordinator, Roles.Admin];
     private static readonly string[] Coordinators = [Roles.Coordinator, Roles.Admin];
     private static readonly string[] AdminOnly = [Roles.Admin];
+    private static readonly string[] StatisticsOffice = [Roles.Statistics, Roles.Admin];
+    private static readonly string[] Operators = [Roles.Operator, Roles.Admin];
 
     public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>
     {
@@ -42,5 +44,22 @@ public static class AuthorizationMatrix
         ["integration.reporting.v1.ReportingCyclesService/ExportOParl"] = Readers,
         ["integration.reporting.v1.ReportingCyclesService/ImportOParlPaper"] = Coordinators,
         ["integration.reporting.v1.ReportingCyclesService/ListAuditRecords"] = AdminOnly,
+
+        ["integration.reporting.v1.SnapshotsService/GetSnapshot"] = Readers,
+        ["integration.reporting.v1.SnapshotsService/ListSnapshots"] = Readers,
+        ["integration.reporting.v1.SnapshotsService/CompareSnapshots"] = Readers,
+        ["integration.reporting.v1.SnapshotsService/RenderReport"] = Readers,
+        ["integration.reporting.v1.SnapshotsService/VerifySnapshot"] = Operators,
+        ["integration.reporting.v1.SnapshotsService/ListSnapshotRuns"] = Operators,
+        ["integration.reporting.v1.SnapshotsService/ListAuditRecords"] = AdminOnly,
+
+        ["integration.demographics.v1.DemographicsService/ListAreas"] = Readers,
+        ["integration.demographics.v1.DemographicsService/CreateArea"] = StatisticsOffice,
+        ["integration.demographics.v1.DemographicsService/ListIndicators"] = Readers,
+        ["integration.demographics.v1.DemographicsService/CreateIndicator"] = StatisticsOffice,
+        ["integration.demographics.v1.DemographicsService/ImportObservations"] = StatisticsOffice,
+        ["integration.demographics.v1.DemographicsService/ListObservations"] = ReadersAndWorker,
+        ["integration.demographics.v1.DemographicsService/SummarizeAreas"] = ReadersAndWorker,
+        ["integration.demographics.v1.DemographicsService/ListAuditRecords"] = AdminOnly,
     };
 }

@@ -1,4 +1,5 @@
 using Google.Protobuf.Reflection;
+using IntegrationServices.Demographics;
 using IntegrationServices.Measures;
 using IntegrationServices.Reporting;
 using IntegrationServices.Testing;
@@ -13,7 +14,9 @@ public sealed class SuiteUnderTest : IAsyncLifetime
     public static readonly IReadOnlyList<(ServiceDescriptor Service, Action<WebApplicationBuilder> Add, Action<WebApplication> Map)> Services =
     [
         (IntegrationServices.Contracts.Measures.V1.MeasuresService.Descriptor, b => b.AddMeasuresService(), a => a.MapMeasuresService()),
+        (IntegrationServices.Contracts.Demographics.V1.DemographicsService.Descriptor, b => b.AddDemographicsService(), a => a.MapDemographicsService()),
         (IntegrationServices.Contracts.Reporting.V1.ReportingCyclesService.Descriptor, b => b.AddReportingService(), a => a.MapReportingService()),
+        (IntegrationServices.Contracts.Reporting.V1.SnapshotsService.Descriptor, b => b.AddReportingService(), a => a.MapReportingService()),
     ];
 
     public Dictionary<string, TestHost> Hosts { get; } = new();

@@ -11,8 +11,7 @@ public sealed record RenderedReport(byte[] Content, string ContentType);
 
 /// <summary>
 /// Renders a snapshot as a report. The full German report (HTML with inline SVG charts, Markdown,
-/// CSV) is <c>IntegrationServices.Reporting.Reports.ReportRenderer</c>, wired in at merge with a
-/// one-line adapter (same arguments); until then <see cref="BasicReportRenderer"/> stands in.
+/// CSV) is <c>IntegrationServices.Reporting.Reports.ReportRenderer</c>; tests may substitute another.
 /// <paramref name="cycle"/> comes redacted (no results of non-public consultations).
 /// </summary>
 public interface IReportRenderer
@@ -20,44 +19,14 @@ public interface IReportRenderer
     RenderedReport Render(Snapshot snapshot, ReportingCycle? cycle, Format format);
 }
 
-/// <summary>A minimal stand-in renderer: the measure list as CSV, and a plain table as Markdown/HTML.</summary>
-internal sealed class BasicReportRenderer : IReportRenderer
+/// <summary>The lean German report of <see cref="Reports.ReportRenderer"/> behind this interface.</summary>
+internal sealed class GermanReportRenderer : IReportRenderer
 {
+    private readonly Reports.ReportRenderer _renderer = new();
+
     public RenderedReport Render(Snapshot snapshot, ReportingCycle? cycle, Format format)
     {
-        var entries = snapshot.Measures?.Entries ?? [];
-        var rows = entries.Select(e => new[]
-        {
-            e.Code, e.Title, e.FieldOfAction.ToString(CultureInfo.InvariantCulture), e.ActionConcept, e.ResponsibleUnit,
-            e.Status.ToString(), e.ProgressPercent.ToString(CultureInfo.InvariantCulture),
-        }).ToList();
-        string[] header = ["Kennung", "Titel", "Handlungsfeld", "Handlungskonzept", "Zuständig", "Stand", "Fortschritt (%)"];
-        var reference = snapshot.ReferenceDate;
-        var title = $"{cycle?.Title ?? "Bericht zur Integrationsplanung"} – Stichtag {reference?.Day:D2}.{reference?.Month:D2}.{reference?.Year:D4}";
-        var text = new StringBuilder();
-        switch (format)
-        {
-            case Format.Csv:
-                text.AppendLine(string.Join(',', header.Select(Csv)));
-                foreach (var row in rows) text.AppendLine(string.Join(',', row.Select(Csv)));
-                return new RenderedReport(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8");
-            case Format.Markdown:
-                text.AppendLine($"# {title}").AppendLine();
-                text.AppendLine($"Maßnahmen: {snapshot.Measures?.Total ?? 0}").AppendLine();
-                text.AppendLine("| " + string.Join(" | ", header) + " |");
-                text.AppendLine("|" + string.Concat(header.Select(_ => "---|")));
-                foreach (var row in rows) text.AppendLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|"))) + " |");
-                return new RenderedReport(Encoding.UTF8.GetBytes(text.ToString()), "text/markdown; charset=utf-8");
-            default:
-                text.Append("<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>")
-                    .Append(WebUtility.HtmlEncode(title)).Append("</title></head><body><h1>").Append(WebUtility.HtmlEncode(title))
-                    .Append("</h1><table><tr>").Append(string.Concat(header.Select(h => $"<th>{WebUtility.HtmlEncode(h)}</th>"))).Append("</tr>");
-                foreach (var row in rows) text.Append("<tr>").Append(string.Concat(row.Select(c => $"<td>{WebUtility.HtmlEncode(c)}</td>"))).Append("</tr>");
-                text.Append("</table></body></html>");
-                return new RenderedReport(Encoding.UTF8.GetBytes(text.ToString()), "text/html; charset=utf-8");
-        }
+        var report = _renderer.Render(snapshot, cycle, format);
+        return new RenderedReport(report.Content, report.ContentType);
     }
-
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }

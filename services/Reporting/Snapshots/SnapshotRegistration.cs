@@ -25,7 +25,7 @@ public static class SnapshotRegistration
             .Validate(o => Uri.TryCreate(o.DemographicsAddress, UriKind.Absolute, out _), "Snapshots:DemographicsAddress must be an absolute URL, e.g. http://127.0.0.1:5102.")
             .ValidateOnStart();
         services.TryAddSingleton<ISnapshotFaultInjector, NoSnapshotFaults>();
-        services.TryAddSingleton<IReportRenderer, BasicReportRenderer>();
+        services.TryAddSingleton<IReportRenderer, GermanReportRenderer>();
         services.TryAddSingleton<ReportingCycleRepository>();
         services.TryAddSingleton(sp => new SnapshotCredentials(sp.GetRequiredService<IOptions<AuthOptions>>(), sp.GetRequiredService<IOptions<SnapshotOptions>>(), subject));
         services.TryAddSingleton<SnapshotStore>();

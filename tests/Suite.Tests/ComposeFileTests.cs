@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using IntegrationServices.Testing;
+using Xunit;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Suite.Tests;
+
+/// <summary>
+/// No Docker engine runs here, so compose.yaml is checked structurally: every component with the
+/// ports of API.md, health checks, healthy dependencies, restart policies, existing build inputs and
+/// no secret written into the file.
+/// </summary>
+public sealed class ComposeFileTests
+{
+    private static readonly (string Service, string Project, int Grpc, int Http)[] Components =
+    [
+        ("measures", "services/Measures/IntegrationServices.Measures.csproj", 5101, 5201),
+        ("demographics", "services/Demographics/IntegrationServices.Demographics.csproj", 5102, 5202),
+        ("reporting", "services/Reporting/IntegrationServices.Reporting.csproj", 5103, 5203),
+        ("snapshot-worker", "workers/SnapshotWorker/IntegrationServices.SnapshotWorker.csproj", 5104, 5204),
+    ];
+
+    private static readonly string ComposeText = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "compose.yaml"));
+
+    private static YamlMappingNode Services()
+    {
+        var stream = new YamlStream();
+        // Merge keys (<<: *anchor) are resolved the way docker compose resolves them.
+        stream.Load(new MergingParser(new Parser(new StringReader(ComposeText))));
+        return (YamlMappingNode)((YamlMappingNode)stream.Documents[0].RootNode)["services"];
+    }
+
+    private static YamlMappingNode Service(string name) => (YamlMappingNode)Services()[name];
+
+    private static string Scalar(YamlNode node, params string[] path)
+    {
+        foreach (var key in path) node = ((YamlMappingNode)node)[key];
+        return ((YamlScalarNode)node).Value!;
+    }
+
+    [Fact]
+    public void Sql_server_is_the_official_2022_image_with_a_sqlcmd_health_check()
+    {
+        var sql = Service("sqlserver");
+        Assert.StartsWith("mcr.microsoft.com/mssql/server:2022", Scalar(sql, "image"));
+        Assert.Equal("Y", Scalar(sql, "environment", "ACCEPT_EULA"));
+        Assert.Matches(@"^\$\{MSSQL_SA_PASSWORD", Scalar(sql, "environment", "MSSQL_SA_PASSWORD"));
+        Assert.Contains("sqlcmd", string.Join(" ", ((YamlSequenceNode)sql["healthcheck"]["test"]).Select(n => n.ToString())));
+    }
+
+    [Fact]
+    public void Every_component_is_present_with_its_ports_health_check_and_healthy_dependency()
+    {
+        foreach (var (name, project, grpc, http) in Components)
+        {
+            var service = Service(name);
+            var ports = ((YamlSequenceNode)service["ports"]).Select(p => p.ToString()).ToList();
+            Assert.Contains($"{grpc}:{grpc}", ports);
+            Assert.Contains($"{http}:{http}", ports);
+            Assert.Equal($"http://0.0.0.0:{grpc}", Scalar(service, "environment", "Kestrel__Endpoints__Grpc__Url"));
+            Assert.Equal($"http://0.0.0.0:{http}", Scalar(service, "environment", "Kestrel__Endpoints__Http__Url"));
+            Assert.Equal("SqlServer", Scalar(service, "environment", "Storage__Provider"));
+            Assert.Equal("Jwt", Scalar(service, "environment", "Auth__Mode"));
+            // One database per service; the worker writes into the reporting context's database.
+            Assert.Contains($"Database=integration_{(name == "snapshot-worker" ? "reporting" : name)}", Scalar(service, "environment", "Storage__ConnectionString"));
+
+            var check = string.Join(" ", ((YamlSequenceNode)service["healthcheck"]["test"]).Select(n => n.ToString()));
+            Assert.Contains($"127.0.0.1:{http}/readyz", check);
+            Assert.Equal("service_healthy", Scalar(service, "depends_on", "sqlserver", "condition"));
+            Assert.Equal("unless-stopped", Scalar(service, "restart"));
+
+            Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, Scalar(service, "build", "context"), Scalar(service, "build", "dockerfile"))), $"{name}: Dockerfile missing");
+            Assert.Equal(project, Scalar(service, "build", "args", "PROJECT"));
+            Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, project)), $"{name}: {project} missing");
+        }
+    }
+
+    [Fact]
+    public void No_secret_is_written_into_the_file()
+    {
+        Assert.DoesNotMatch(new Regex(@"Password=(?!\$\{)", RegexOptions.IgnoreCase), ComposeText);
+        foreach (var service in Services().Children.Values.Cast<YamlMappingNode>())
+        {
+            if (!service.Children.ContainsKey("environment")) continue;
+            foreach (var (key, value) in ((YamlMappingNode)service["environment"]).Children)
+                if (Regex.IsMatch(key.ToString(), "PASSWORD|SECRET|SIGNING_?KEY|SigningKey", RegexOptions.IgnoreCase))
+                    Assert.Matches(@"^\$\{[A-Z_]+", value.ToString());
+        }
+        Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, ".env.example")));
+        Assert.Contains(".env", File.ReadAllLines(Path.Combine(RepositoryRoot.Path, ".gitignore")));
+    }
+
+    [Fact]
+    public void The_image_runs_as_a_non_root_user()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy", "Dockerfile"));
+        Assert.Matches(@"(?m)^USER \$APP_UID", dockerfile);
+        Assert.Contains("dotnet publish", dockerfile);
+        Assert.Matches(@"(?m)^FROM .*sdk.* AS build", dockerfile);
+    }
+}
