@@ -127,7 +127,7 @@ def check(name, address):
             failures.append(f"{name}: health is {status}")
         known = [s for s in services if s in CALLS]
         if not known:
-            failures.append(f"{name}: none of the suite's services is listed")
+            print("  (serves health only, as the snapshot worker does)")
         for service_name in known:
             method_name, request_json, ok = CALLS[service_name]
             service = load_service(channel, pool, loaded, service_name)
