@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
@@ -28,15 +26,14 @@ public sealed class TransportSecurityTests
             using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
             await File.WriteAllBytesAsync(certificatePath, certificate.Export(X509ContentType.Pfx, "test-password"));
         }
-        int grpcPort = FreePort(), httpPort = FreePort();
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Kestrel:Endpoints:Grpc:Url"] = $"https://127.0.0.1:{grpcPort}",
+            ["Kestrel:Endpoints:Grpc:Url"] = "https://127.0.0.1:0",
             ["Kestrel:Endpoints:Grpc:Certificate:Path"] = certificatePath,
             ["Kestrel:Endpoints:Grpc:Certificate:Password"] = "test-password",
-            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{httpPort}",
+            ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
             ["Storage:DataDirectory"] = directory,
             ["Auth:SigningKey"] = TestTokens.SigningKey,
         });
@@ -44,6 +41,8 @@ public sealed class TransportSecurityTests
         await using var app = builder.Build();
         app.MapMeasuresService();
         await app.StartAsync();
+        // Port 0 lets the kernel choose; the TLS endpoint is the https address.
+        var grpcPort = new Uri(app.Urls.Single(u => u.StartsWith("https://", StringComparison.Ordinal))).Port;
         try
         {
             using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Subject == "CN=localhost" };
@@ -65,10 +64,4 @@ public sealed class TransportSecurityTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -10,7 +10,8 @@ namespace Suite.Tests;
 /// health and one call per service. .ci/run installs Debian's python3-grpcio and sets
 /// REQUIRE_FOREIGN_CLIENT=1, so in CI a missing client is a failure, never a skip.
 /// </summary>
-public sealed class ForeignClientTests(SuiteFixture suite, ITestOutputHelper output) : IClassFixture<SuiteFixture>
+[Collection(SuiteCollection.Name)]
+public sealed class ForeignClientTests(SuiteFixture suite, ITestOutputHelper output)
 {
     private const string Python = "/usr/bin/python3";
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using IntegrationServices.Suite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,6 +7,12 @@ using Xunit;
 namespace Suite.Tests;
 
 /// <summary>The Suite host's real composition on real Kestrel sockets, on free loopback ports.</summary>
+[CollectionDefinition(Name)]
+public sealed class SuiteCollection : ICollectionFixture<SuiteFixture>
+{
+    public const string Name = "suite";
+}
+
 public sealed class SuiteFixture : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "suite-tests", Guid.NewGuid().ToString("N"));
@@ -24,16 +29,31 @@ public sealed class SuiteFixture : IAsyncLifetime
             ["Storage:DataDirectory"] = _dataDirectory,
             ["Suite:DemoData"] = "true",
         };
+        // Port 0: the kernel picks free ports at bind time, so parallel test processes never collide.
         foreach (var component in SuiteComponents.All)
         {
-            var ports = (FreePort(), FreePort());
-            _ports[component.Name] = ports;
-            settings[$"Components:{component.Name}:Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{ports.Item1}";
-            settings[$"Components:{component.Name}:Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{ports.Item2}";
+            settings[$"Components:{component.Name}:Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0";
+            settings[$"Components:{component.Name}:Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0";
         }
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         _suite = new SuiteHost(configuration, NullLogger<SuiteHost>.Instance);
         await _suite.StartAsync(CancellationToken.None);
+
+        using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version11, Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var (component, app) in SuiteComponents.All.Zip(_suite.Running))
+        {
+            var ports = app.Urls.Select(u => new Uri(u).Port).ToList();
+            Assert.Equal(2, ports.Count);
+            // The HTTP/1.1 endpoint is the one that answers /healthz; the other is h2c-only gRPC.
+            var httpPort = await AnswersHttp1(http, ports[0]) ? ports[0] : ports[1];
+            _ports[component.Name] = (ports.Single(p => p != httpPort), httpPort);
+        }
+    }
+
+    private static async Task<bool> AnswersHttp1(HttpClient http, int port)
+    {
+        try { return (await http.GetAsync($"http://127.0.0.1:{port}/healthz")).IsSuccessStatusCode; }
+        catch (HttpRequestException) { return false; }
     }
 
     public async Task DisposeAsync()
@@ -43,10 +63,4 @@ public sealed class SuiteFixture : IAsyncLifetime
         Directory.Delete(_dataDirectory, recursive: true);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
