@@ -24,7 +24,7 @@ public sealed class ObservationRepository(Database database)
     {
         parameters.Add("AsOf", asOf ?? DateOnly.MaxValue);
         parameters.Add("LatestOnly", asOf is null ? 0 : 1);
-        // DateTime2 explicitly: Dapper sends DateTime as SQL Server datetime (3 ms steps) otherwise.
+        // DateTime2, as DbValues maps every DateTime parameter (kept explicit: this query compares instants).
         parameters.Add("KnownAt", knownAt, DbType.DateTime2);
         parameters.Add("Limit", limit);
         if (after is not null)

@@ -8,7 +8,9 @@ namespace IntegrationServices.ServiceDefaults.Storage;
 /// <summary>
 /// The one boundary where database values become domain values: calendar dates travel as
 /// <c>date</c> (SQL Server) or ISO text 'yyyy-MM-dd' (SQLite), which compares correctly as text;
-/// instants are UTC <c>datetime2</c> / ISO text and come back with <see cref="DateTimeKind.Utc"/>.
+/// instants are UTC <c>datetime2</c> (SQL Server) or Microsoft.Data.Sqlite's text form
+/// 'yyyy-MM-dd HH:mm:ss.FFFFFFF' (trailing zeros trimmed, which still sorts chronologically as text),
+/// and are read back as UTC (<see cref="Utc(DateTime)"/>).
 /// </summary>
 public static class DbValues
 {
@@ -19,6 +21,11 @@ public static class DbValues
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
         SqlMapper.AddTypeHandler(new UtcDateTimeHandler());
+        // Dapper's own type map decides the DbType of DateTime parameters before any handler is asked,
+        // and its default (DbType.DateTime) makes SqlClient send SQL Server `datetime`: 3 ms steps and
+        // nothing before 1753, compared against datetime2 columns. Every instant is a datetime2.
+        SqlMapper.AddTypeMap(typeof(DateTime), DbType.DateTime2);
+        SqlMapper.AddTypeMap(typeof(DateTime?), DbType.DateTime2);
     }
 
     /// <summary>Marks a database instant as UTC (both providers hand back Unspecified).</summary>
@@ -51,6 +58,7 @@ public static class DbValues
         };
     }
 
+    /// <summary>Reads instants as UTC. Its SetValue is a fallback only: parameters follow the type map above.</summary>
     private sealed class UtcDateTimeHandler : SqlMapper.TypeHandler<DateTime>
     {
         public override void SetValue(IDbDataParameter parameter, DateTime value)
@@ -63,9 +71,8 @@ public static class DbValues
             }
             else
             {
-                // Fixed width, so that text comparison is chronological.
                 parameter.DbType = DbType.String;
-                parameter.Value = utc.ToString("yyyy-MM-dd HH:mm:ss.fffffff", CultureInfo.InvariantCulture);
+                parameter.Value = utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
             }
         }
 
