@@ -8,10 +8,12 @@ using System.Net.Sockets;
 namespace IntegrationServices.Benchmarks;
 
 /// <summary>
-/// Imports N observations (default 1,000,000) from a generated CSV into SQLite through the service
-/// (the import CLI streaming over gRPC to a Demographics host on loopback: parse, validate, bulk insert,
-/// one transaction), and the same CSV with the sqlite3 shell's <c>.import</c> into a bare table as the
-/// baseline; prints rows/s of both and the ratio.
+/// Imports N observations (default 1,000,000) from a generated CSV into SQLite through the service, a
+/// Demographics host on loopback, both ways a user can: the CSV uploaded to
+/// <c>POST /v1/observations:importCsv</c> (the service reads, validates and stores it) and the import CLI
+/// (which reads the CSV and streams it to ImportObservations over gRPC). Baseline: the same CSV with the
+/// sqlite3 shell's <c>.import</c> into a bare table. Prints rows/s of each, the ratios, and the peak
+/// working set of this process (service and, for the CLI, the client too).
 /// </summary>
 public static class DemographicsImportBenchmark
 {
@@ -31,14 +33,28 @@ public static class DemographicsImportBenchmark
 
             var baseline = await SqliteShellImportAsync(csv, Path.Combine(directory, "baseline.db"));
             if (baseline is null) return 1;
-            var service = await ServiceImportAsync(csv, Path.Combine(directory, "service"));
-            if (service is null) return 1;
-
             double Rate(TimeSpan t) => rows / t.TotalSeconds;
-            Console.WriteLine($"sqlite3 .import (bare table): {baseline.Value.TotalSeconds,8:F2} s  {Rate(baseline.Value),12:N0} rows/s");
-            Console.WriteLine($"Demographics service import: {service.Value.TotalSeconds,8:F2} s  {Rate(service.Value),12:N0} rows/s");
-            Console.WriteLine($"ratio service / sqlite3:     {Rate(service.Value) / Rate(baseline.Value),8:F2}");
-            return 0;
+            Console.WriteLine($"sqlite3 .import (bare table):        {baseline.Value.TotalSeconds,7:F2} s {Rate(baseline.Value),10:N0} rows/s");
+
+            var failed = false;
+            foreach (var (name, import) in new (string, Func<string, Urls, Task<string?>>)[]
+                     {
+                         ("service, CSV upload (HTTP)", UploadCsvAsync),
+                         ("service, import CLI (gRPC stream)", ImportCliAsync),
+                     })
+            {
+                var (elapsed, problem) = await ServiceImportAsync(csv, Path.Combine(directory, name.GetHashCode().ToString("x")), import);
+                if (problem is not null)
+                {
+                    Console.Error.WriteLine($"{name} failed: {problem}");
+                    failed = true;
+                    continue;
+                }
+                var peak = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;
+                Console.WriteLine($"{name + ":",-36} {elapsed.TotalSeconds,7:F2} s {Rate(elapsed),10:N0} rows/s" +
+                                  $"  ratio {Rate(elapsed) / Rate(baseline.Value):F2}  peak working set so far {peak:N0} MB");
+            }
+            return failed ? 1 : 0;
         }
         finally
         {
@@ -98,16 +114,20 @@ public static class DemographicsImportBenchmark
         return watch.Elapsed;
     }
 
-    private static async Task<TimeSpan?> ServiceImportAsync(string csv, string dataDirectory)
+    private sealed record Urls(string Grpc, string Http);
+
+    /// <summary>Starts a Demographics host on a fresh SQLite directory, times one import, stops it.</summary>
+    private static async Task<(TimeSpan Elapsed, string? Problem)> ServiceImportAsync(string csv, string dataDirectory,
+        Func<string, Urls, Task<string?>> import)
     {
-        var grpcPort = FreePort();
+        var urls = new Urls($"http://127.0.0.1:{FreePort()}", $"http://127.0.0.1:{FreePort()}");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = dataDirectory,
             ["Auth:Mode"] = "Development",
-            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
-            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{FreePort()}",
+            ["Kestrel:Endpoints:Grpc:Url"] = urls.Grpc,
+            ["Kestrel:Endpoints:Http:Url"] = urls.Http,
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.AddDemographicsService();
@@ -116,23 +136,33 @@ public static class DemographicsImportBenchmark
         await app.StartAsync();
         try
         {
-            var grpc = $"http://127.0.0.1:{grpcPort}";
-            var output = new StringWriter();
-            var error = new StringWriter();
+            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
-            var code = await ImportCommand.RunAsync(["--address", grpc, csv], output, error);
-            watch.Stop();
-            if (code != 0)
-            {
-                Console.Error.WriteLine("service import failed: " + error);
-                return null;
-            }
-            return watch.Elapsed;
+            var problem = await import(csv, urls);
+            Console.WriteLine($"  cpu {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s in {watch.Elapsed.TotalSeconds:F2} s; gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+            return (watch.Elapsed, problem);
         }
         finally
         {
             await app.StopAsync();
         }
+    }
+
+    private static async Task<string?> UploadCsvAsync(string csv, Urls urls)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+        await using var file = File.OpenRead(csv);
+        using var content = new StreamContent(file, 1 << 16);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        using var response = await http.PostAsync(urls.Http + ObservationCsvEndpoint.Route, content);
+        return response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
+    }
+
+    private static async Task<string?> ImportCliAsync(string csv, Urls urls)
+    {
+        var error = new StringWriter();
+        var code = await ImportCommand.RunAsync(["--address", urls.Grpc, csv], new StringWriter(), error);
+        return code == 0 ? null : error.ToString();
     }
 
     private static int FreePort()

@@ -130,8 +130,10 @@ public static class SnapshotBenchmark
         await using var insert = c.CreateCommand();
         insert.Transaction = (SqliteTransaction)tx;
         insert.CommandText = """
-            INSERT INTO observations (indicator_id, area_id, reference_date, dimensions, value, status, comment, record_time)
-            VALUES ($indicator, $area, $date, $dimensions, $value, 'FINAL', NULL, $recorded)
+            INSERT OR IGNORE INTO series (indicator_id, area_id, dimensions) VALUES ($indicator, $area, $dimensions);
+            INSERT INTO observations (series_id, reference_date, value, status, comment, record_time)
+            SELECT series_id, $date, $value, 'FINAL', NULL, $recorded
+            FROM series WHERE indicator_id = $indicator AND area_id = $area AND dimensions = $dimensions
             """;
         var pIndicator = insert.Parameters.Add("$indicator", SqliteType.Text);
         var pArea = insert.Parameters.Add("$area", SqliteType.Text);
@@ -208,12 +210,12 @@ public static class BaselineSql
 
     public const string LatestTotals = """
         WITH r AS (
-            SELECT indicator_id, area_id, reference_date, value,
-                   ROW_NUMBER() OVER (PARTITION BY indicator_id, area_id, reference_date ORDER BY record_time DESC, id DESC) AS rr
-            FROM observations
-            WHERE record_time <= @KnownAt AND reference_date <= @AsOf AND dimensions = ''
+            SELECT s.series_id, s.indicator_id, s.area_id, o.reference_date, o.value,
+                   ROW_NUMBER() OVER (PARTITION BY o.series_id, o.reference_date ORDER BY o.record_time DESC, o.id DESC) AS rr
+            FROM observations AS o JOIN series AS s ON s.series_id = o.series_id
+            WHERE o.record_time <= @KnownAt AND o.reference_date <= @AsOf AND s.dimensions = ''
         ), c AS (
-            SELECT indicator_id, area_id, value, ROW_NUMBER() OVER (PARTITION BY indicator_id, area_id ORDER BY reference_date DESC) AS dr
+            SELECT indicator_id, area_id, value, ROW_NUMBER() OVER (PARTITION BY series_id ORDER BY reference_date DESC) AS dr
             FROM r WHERE rr = 1
         )
         SELECT area_id AS Area, indicator_id AS Indicator, value AS Value FROM c WHERE dr = 1

@@ -46,31 +46,71 @@ public sealed class DemographicsSql(SqlDialect dialect)
         VALUES (@Id, @Title, @Unit, @Definition, @Source)
         """;
 
-    /// <summary>The bulk path's single-row insert (SQLite: prepared once, reused for every row).</summary>
+    // The bulk path. SQLite: the series of each row is looked up (and created once) through the two
+    // series statements, then the row goes in with the prepared single-row insert. SQL Server: the rows
+    // are bulk-copied into a staging table, from which two set-based statements add the new series and
+    // the observations.
+
+    public string SeriesId => "SELECT series_id FROM series WHERE indicator_id = @IndicatorId AND area_id = @AreaId AND dimensions = @Dimensions";
+
+    public string InsertSeries => "INSERT INTO series (indicator_id, area_id, dimensions) VALUES (@IndicatorId, @AreaId, @Dimensions)";
+
     public string InsertObservation => """
-        INSERT INTO observations (indicator_id, area_id, reference_date, dimensions, value, status, comment, record_time)
-        VALUES (@IndicatorId, @AreaId, @ReferenceDate, @Dimensions, @Value, @Status, @Comment, @RecordTime)
+        INSERT INTO observations (series_id, reference_date, value, status, comment, record_time)
+        VALUES (@SeriesId, @ReferenceDate, @Value, @Status, @Comment, @RecordTime)
         """;
+
+    /// <summary>SQL Server: the import's staging table; its texts compare in the database's collation, not tempdb's.</summary>
+    public string CreateImportStaging => $"""
+        CREATE TABLE {SqlServerBulkWriter.StagingTable} (
+            indicator_id   NVARCHAR(64)   COLLATE DATABASE_DEFAULT NOT NULL,
+            area_id        NVARCHAR(64)   COLLATE DATABASE_DEFAULT NOT NULL,
+            dimensions     NVARCHAR(700)  COLLATE DATABASE_DEFAULT NOT NULL,
+            reference_date DATE           NOT NULL,
+            value          FLOAT          NOT NULL,
+            status         NVARCHAR(16)   COLLATE DATABASE_DEFAULT NOT NULL,
+            comment        NVARCHAR(2000) COLLATE DATABASE_DEFAULT NULL
+        )
+        """;
+
+    /// <summary>SQL Server: the staged series not stored yet; the key-range lock keeps a concurrent import from adding the same one.</summary>
+    public string InsertStagedSeries => $"""
+        INSERT INTO series (indicator_id, area_id, dimensions)
+        SELECT DISTINCT i.indicator_id, i.area_id, i.dimensions
+        FROM {SqlServerBulkWriter.StagingTable} AS i
+        WHERE NOT EXISTS (SELECT 1 FROM series AS s WITH (UPDLOCK, HOLDLOCK)
+                          WHERE s.indicator_id = i.indicator_id AND s.area_id = i.area_id AND s.dimensions = i.dimensions)
+        """;
+
+    public string InsertStagedObservations => $"""
+        INSERT INTO observations (series_id, reference_date, value, status, comment, record_time)
+        SELECT s.series_id, i.reference_date, i.value, i.status, i.comment, @RecordTime
+        FROM {SqlServerBulkWriter.StagingTable} AS i
+        JOIN series AS s ON s.indicator_id = i.indicator_id AND s.area_id = i.area_id AND s.dimensions = i.dimensions
+        """;
+
+    public string DropImportStaging => $"DROP TABLE {SqlServerBulkWriter.StagingTable}";
 
     public string AnyObservation => $"SELECT id FROM observations ORDER BY id {dialect.Limit("1")}";
 
     /// <summary>
-    /// Time travel over observations: per key (indicator, area, dimensions, reference_date) the latest
+    /// Time travel over observations: per key (series, reference_date) the latest
     /// revision recorded at or before <c>@KnownAt</c>; then, with <c>@LatestOnly = 1</c>, per series
-    /// (indicator, area, dimensions) only the latest reference date &lt;= <c>@AsOf</c>.
+    /// (indicator, area, dimensions: one <c>series</c> row) only the latest reference date &lt;= <c>@AsOf</c>.
     /// <paramref name="where"/> holds extra conditions (" AND …", built from fixed column names and
     /// parameters only); <paramref name="keyset"/> adds the paging condition.
     /// </summary>
     public string ObservationPage(string where, bool keyset) => $"""
         WITH revisions AS (
-            SELECT id, indicator_id, area_id, reference_date, dimensions, value, status, comment, record_time,
-                   ROW_NUMBER() OVER (PARTITION BY indicator_id, area_id, dimensions, reference_date
-                                      ORDER BY record_time DESC, id DESC) AS revision_rank
-            FROM observations
-            WHERE record_time <= @KnownAt AND reference_date <= @AsOf{where}
+            SELECT o.id, o.series_id, s.indicator_id, s.area_id, o.reference_date, s.dimensions, o.value, o.status, o.comment, o.record_time,
+                   ROW_NUMBER() OVER (PARTITION BY o.series_id, o.reference_date
+                                      ORDER BY o.record_time DESC, o.id DESC) AS revision_rank
+            FROM observations AS o
+            JOIN series AS s ON s.series_id = o.series_id
+            WHERE o.record_time <= @KnownAt AND o.reference_date <= @AsOf{where}
         ), current_rows AS (
             SELECT id, indicator_id, area_id, reference_date, dimensions, value, status, comment, record_time,
-                   ROW_NUMBER() OVER (PARTITION BY indicator_id, area_id, dimensions
+                   ROW_NUMBER() OVER (PARTITION BY series_id
                                       ORDER BY reference_date DESC) AS date_rank
             FROM revisions
             WHERE revision_rank = 1

@@ -61,8 +61,20 @@ public sealed class ObservationRow
 }
 
 /// <summary>A validated observation on its way into the bulk path.</summary>
-public readonly record struct NewObservation(
-    string IndicatorId, string AreaId, DateOnly ReferenceDate, string Dimensions, double Value, string Status, string? Comment);
+public readonly record struct NewObservation(ImportSeries Series, DateOnly ReferenceDate, double Value, string Status, string? Comment);
+
+/// <summary>
+/// One series (indicator, area, dimensions) of an import: the validation makes one per distinct key and
+/// numbers it, so a row's key is (ordinal, reference date); the bulk writer remembers its stored id.
+/// </summary>
+public sealed class ImportSeries(int ordinal, string indicatorId, string areaId, string dimensions)
+{
+    public int Ordinal { get; } = ordinal;
+    public string IndicatorId { get; } = indicatorId;
+    public string AreaId { get; } = areaId;
+    public string Dimensions { get; } = dimensions;
+    public long? StoredId { get; set; }
+}
 
 /// <summary>Stored unit names (the IndicatorUnit enum's names).</summary>
 public static class Units

@@ -28,6 +28,12 @@ public static class DbValues
         SqlMapper.AddTypeMap(typeof(DateTime?), DbType.DateTime2);
     }
 
+    /// <summary>A date as SQLite stores it (for code that binds values below ADO.NET).</summary>
+    public static string SqliteText(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>A UTC instant as SQLite stores it, exactly as Microsoft.Data.Sqlite formats a DateTime parameter.</summary>
+    public static string SqliteText(DateTime instant) => instant.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+
     /// <summary>Marks a database instant as UTC (both providers hand back Unspecified).</summary>
     public static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
@@ -45,7 +51,7 @@ public static class DbValues
             else
             {
                 parameter.DbType = DbType.String;
-                parameter.Value = value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                parameter.Value = SqliteText(value);
             }
         }
 
@@ -72,7 +78,7 @@ public static class DbValues
             else
             {
                 parameter.DbType = DbType.String;
-                parameter.Value = utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+                parameter.Value = SqliteText(utc);
             }
         }
 
