@@ -23,7 +23,7 @@ public static class ObservationCsvEndpoint
                 if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
                 try
                 {
-                    using var reader = new StreamReader(http.Request.Body);
+                    using var reader = new StreamReader(http.Request.Body, bufferSize: 64 * 1024);
                     var count = await importer.ImportCsvAsync(reader, Caller.From(http.User), "POST " + Route, http.RequestAborted);
                     return Results.Ok(new { imported_count = count });
                 }

@@ -106,6 +106,25 @@ public abstract class RepositoryContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_series_is_stored_once_however_often_it_is_imported_and_the_later_of_equal_instants_wins()
+    {
+        SkipIfUnavailable();
+        var t = new DateTime(2017, 2, 1, 8, 0, 0, DateTimeKind.Utc);
+        await ImportAsync([Obs("population_total", "0", 2015, 1), Obs("population_total", "0", 2016, 2), Obs("population_total", "0", 2016, 3, ("sex", "f"))], t);
+        // Same record time (a frozen or coarse clock): the import that came later is the current revision.
+        await ImportAsync([Obs("population_total", "0", 2016, 20), Obs("foreign_nationals", "0", 2016, 4)], t);
+
+        var database = Host.Services.GetRequiredService<IntegrationServices.ServiceDefaults.Storage.Database>();
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        Assert.Equal(3, await Dapper.SqlMapper.ExecuteScalarAsync<int>(connection, "SELECT COUNT(*) FROM series"));
+        Assert.Equal(5, await Dapper.SqlMapper.ExecuteScalarAsync<int>(connection, "SELECT COUNT(*) FROM observations"));
+
+        var current = await Host.Services.GetRequiredService<ObservationRepository>().PageAsync(
+            " AND dimensions = @d AND indicator_id = @i", Params(("d", ""), ("i", "population_total")), new DateOnly(2016, 12, 31), t, null, 10, CancellationToken.None);
+        Assert.Equal(20, Assert.Single(current).Value);
+    }
+
+    [SkippableFact]
     public async Task A_rejected_import_leaves_nothing_behind()
     {
         SkipIfUnavailable();

@@ -62,7 +62,7 @@ public static partial class ImportCommand
         using var call = client.ImportObservations(headers, cancellationToken: cancel.Token);
         try
         {
-            using var reader = new StreamReader(options.File);
+            using var reader = new StreamReader(options.File, new FileStreamOptions { BufferSize = 64 * 1024 });
             var batch = new ImportObservationsRequest();
             await foreach (var row in ObservationCsv.ReadAsync(reader, cancellationToken))
             {

@@ -47,10 +47,10 @@ public sealed class ObservationImporter(CatalogRepository catalog, ObservationRe
         await using var writer = await observations.OpenBulkWriterAsync(connection, transaction, stamp, ct);
 
         // Reading and validating the stream and writing to the database run side by side, handing over
-        // batches through a short queue: each is about half of an import's work (measured), so on a
-        // machine with two cores the import takes as long as the slower half, not as both together.
-        // Only the writer touches the connection until it has finished.
-        var pipe = Channel.CreateBounded<List<NewObservation>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        // batches through a queue (16 × 1,024 rows, enough to ride out a pause of either side): each is
+        // about half of an import's work (measured), so on two cores the import takes as long as the
+        // slower half, not as both together. Only the writer touches the connection until it has finished.
+        var pipe = Channel.CreateBounded<List<NewObservation>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
         var writing = WriteAsync(pipe, writer, ct);
         try
         {

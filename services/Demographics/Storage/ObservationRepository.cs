@@ -92,6 +92,7 @@ internal sealed class SqliteBulkWriter : ObservationBulkWriter
 {
     private readonly sqlite3 _db;
     private readonly Statement _insert, _findSeries, _insertSeries;
+    private readonly int _seriesId, _referenceDate, _value, _status, _comment;
     private readonly Dictionary<int, byte[]> _dates = [];
     private readonly Dictionary<string, byte[]> _statuses = new(StringComparer.Ordinal);
 
@@ -101,17 +102,19 @@ internal sealed class SqliteBulkWriter : ObservationBulkWriter
         _insert = new Statement(_db, sql.InsertObservation);
         _findSeries = new Statement(_db, sql.SeriesId);
         _insertSeries = new Statement(_db, sql.InsertSeries);
-        _insert.Text("@RecordTime", DbValues.SqliteText(recordTime));
+        _insert.Text(_insert.Index("@RecordTime"), DbValues.SqliteText(recordTime));
+        (_seriesId, _referenceDate, _value, _status, _comment) = (_insert.Index("@SeriesId"), _insert.Index("@ReferenceDate"),
+            _insert.Index("@Value"), _insert.Index("@Status"), _insert.Index("@Comment"));
     }
 
     public override ValueTask AddAsync(NewObservation o, CancellationToken ct)
     {
-        _insert.Int64("@SeriesId", o.Series.StoredId ??= SeriesId(o.Series));
-        _insert.Text("@ReferenceDate", Utf8(_dates, o.ReferenceDate.DayNumber, o.ReferenceDate, static d => DbValues.SqliteText(d)));
-        _insert.Double("@Value", o.Value);
-        _insert.Text("@Status", Utf8(_statuses, o.Status, o.Status, static s => s));
-        if (o.Comment is null) _insert.Null("@Comment");
-        else _insert.Text("@Comment", o.Comment);
+        _insert.Int64(_seriesId, o.Series.StoredId ??= SeriesId(o.Series));
+        _insert.Text(_referenceDate, Utf8(_dates, o.ReferenceDate.DayNumber, o.ReferenceDate, static d => DbValues.SqliteText(d)));
+        _insert.Double(_value, o.Value);
+        _insert.Text(_status, Utf8(_statuses, o.Status, o.Status, static s => s));
+        if (o.Comment is null) _insert.Null(_comment);
+        else _insert.Text(_comment, o.Comment);
         _insert.Execute();
         return ValueTask.CompletedTask;
     }
@@ -120,9 +123,9 @@ internal sealed class SqliteBulkWriter : ObservationBulkWriter
     {
         foreach (var statement in new[] { _findSeries, _insertSeries })
         {
-            statement.Text("@IndicatorId", series.IndicatorId);
-            statement.Text("@AreaId", series.AreaId);
-            statement.Text("@Dimensions", series.Dimensions);
+            statement.Text(statement.Index("@IndicatorId"), series.IndicatorId);
+            statement.Text(statement.Index("@AreaId"), series.AreaId);
+            statement.Text(statement.Index("@Dimensions"), series.Dimensions);
         }
         return _findSeries.QueryInt64() ?? _insertSeries.ExecuteReturningRowId();
     }
@@ -145,30 +148,32 @@ internal sealed class SqliteBulkWriter : ObservationBulkWriter
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>A prepared statement with its parameters bound by name (resolved once); errors become SqliteException.</summary>
+    /// <summary>A prepared statement; errors become SqliteException, as from Microsoft.Data.Sqlite.</summary>
     private sealed class Statement : IDisposable
     {
         private readonly sqlite3 _db;
         private readonly sqlite3_stmt _statement;
-        private readonly Dictionary<string, int> _parameters = new(StringComparer.Ordinal);
 
         public Statement(sqlite3 db, string sql)
         {
             _db = db;
             Check(raw.sqlite3_prepare_v2(db, sql, out _statement));
-            for (var i = 1; i <= raw.sqlite3_bind_parameter_count(_statement); i++)
-                _parameters[raw.sqlite3_bind_parameter_name(_statement, i).utf8_to_string()] = i;
         }
 
-        public void Text(string name, string value) => Check(raw.sqlite3_bind_text(_statement, _parameters[name], value));
+        /// <summary>The position of a named parameter (resolve once, bind by position per row).</summary>
+        public int Index(string name) => raw.sqlite3_bind_parameter_index(_statement, name) is > 0 and var index
+            ? index
+            : throw new InvalidOperationException($"The statement has no parameter {name}.");
 
-        public void Text(string name, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(_statement, _parameters[name], utf8));
+        public void Text(int index, string value) => Check(raw.sqlite3_bind_text(_statement, index, value));
 
-        public void Int64(string name, long value) => Check(raw.sqlite3_bind_int64(_statement, _parameters[name], value));
+        public void Text(int index, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(_statement, index, utf8));
 
-        public void Double(string name, double value) => Check(raw.sqlite3_bind_double(_statement, _parameters[name], value));
+        public void Int64(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 
-        public void Null(string name) => Check(raw.sqlite3_bind_null(_statement, _parameters[name]));
+        public void Double(int index, double value) => Check(raw.sqlite3_bind_double(_statement, index, value));
+
+        public void Null(int index) => Check(raw.sqlite3_bind_null(_statement, index));
 
         public void Execute()
         {
@@ -310,8 +315,13 @@ public static class Dimensions
         var sorted = dimensions.Count == 1 ? dimensions : dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
         // Most keys and values are plain printable ASCII, which JSON writes as it is: built directly, the
         // same text as the writer below produces, without its buffers (this runs once per imported row).
-        if (sorted.All(d => Plain(d.Key) && Plain(d.Value)))
-            return "{" + string.Join(",", sorted.Select(d => $"\"{d.Key}\":\"{d.Value}\"")) + "}";
+        var plain = new StringBuilder("{");
+        foreach (var (key, value) in sorted)
+        {
+            if (!Plain(key) || !Plain(value)) { plain = null; break; }
+            plain.Append(plain.Length > 1 ? ",\"" : "\"").Append(key).Append("\":\"").Append(value).Append('"');
+        }
+        if (plain is not null) return plain.Append('}').ToString();
         using var buffer = new MemoryStream();
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer,
                    new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))

@@ -35,4 +35,4 @@ ORDER BY o.id;
 
 DROP TABLE observations;
 ALTER TABLE observations_by_series RENAME TO observations;
-CREATE INDEX ix_observations_series ON observations (series_id, reference_date, record_time);
+CREATE INDEX ix_observations_series ON observations (series_id, reference_date);
