@@ -44,6 +44,29 @@ public sealed class ImportTests : DemographicsTest
     }
 
     [Fact]
+    public async Task A_storage_failure_in_the_middle_of_a_stream_ends_the_call_and_stores_nothing()
+    {
+        // The database refuses one row, as a full disk or a broken file would: the writer stops, the
+        // reading side must stop with it (not wait for room in the queue), and the transaction roll back.
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection(
+                         $"Data Source={Path.Combine(Host.DataDirectory, DemographicsServiceExtensions.Identity.StorageName + ".db")}"))
+        {
+            await db.OpenAsync();
+            await using var trigger = db.CreateCommand();
+            trigger.CommandText = "CREATE TRIGGER refuse_one BEFORE INSERT ON observations WHEN NEW.value = 424242.5 BEGIN SELECT RAISE(ABORT, 'injected failure'); END";
+            await trigger.ExecuteNonQueryAsync();
+        }
+        var rows = ManyRows(60_000).ToList();
+        rows[5000].Value = 424242.5;
+        var e = await Assert.ThrowsAsync<RpcException>(() => ImportAsync(Client(Roles.Statistics), rows, batchSize: 1000));
+        Assert.Equal(StatusCode.Internal, e.StatusCode);
+        Assert.Contains("correlation id", e.Status.Detail);
+
+        Assert.Empty((await Client().ListObservationsAsync(new ListObservationsRequest())).Observations);
+        Assert.Empty((await Client(Roles.Admin).ListAuditRecordsAsync(new ListAuditRecordsRequest())).AuditRecords);
+    }
+
+    [Fact]
     public async Task Every_kind_of_bad_row_is_listed_by_number_and_field()
     {
         await Client(Roles.Statistics).CreateIndicatorAsync(new CreateIndicatorRequest
