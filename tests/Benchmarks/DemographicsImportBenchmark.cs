@@ -40,13 +40,13 @@ public static class DemographicsImportBenchmark
             Console.WriteLine($"sqlite3 .import (bare table):        {baseline.Value.TotalSeconds,7:F2} s {Rate(baseline.Value),10:N0} rows/s");
 
             var failed = false;
-            foreach (var (name, import) in new (string, Func<string, Urls, Task<string?>>)[]
+            foreach (var (name, folder, import) in new (string, string, Func<string, Urls, Task<string?>>)[]
                      {
-                         ("service, CSV upload (HTTP)", UploadCsvAsync),
-                         ("service, import CLI (gRPC stream)", ImportCliAsync),
+                         ("service, CSV upload (HTTP)", "csv-upload", UploadCsvAsync),
+                         ("service, import CLI (gRPC stream)", "import-cli", ImportCliAsync),
                      })
             {
-                var (elapsed, cpu, problem) = await ServiceImportAsync(csv, warmUp, Path.Combine(directory, name.GetHashCode().ToString("x")), import);
+                var (elapsed, cpu, problem) = await ServiceImportAsync(csv, warmUp, Path.Combine(directory, folder), import);
                 if (problem is not null)
                 {
                     Console.Error.WriteLine($"{name} failed: {problem}");

@@ -1,6 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using System.Globalization;
 using System.Text;
 using Dapper;
 using IntegrationServices.ServiceDefaults.Storage;
@@ -119,15 +118,16 @@ internal sealed class SqliteBulkWriter : ObservationBulkWriter
         return ValueTask.CompletedTask;
     }
 
-    private long SeriesId(ImportSeries series)
+    /// <summary>Once per series and import: the stored series, or a new one in this transaction.</summary>
+    private long SeriesId(ImportSeries series) =>
+        WithKey(_findSeries, series).QueryInt64() ?? WithKey(_insertSeries, series).ExecuteReturningRowId();
+
+    private static Statement WithKey(Statement statement, ImportSeries series)
     {
-        foreach (var statement in new[] { _findSeries, _insertSeries })
-        {
-            statement.Text(statement.Index("@IndicatorId"), series.IndicatorId);
-            statement.Text(statement.Index("@AreaId"), series.AreaId);
-            statement.Text(statement.Index("@Dimensions"), series.Dimensions);
-        }
-        return _findSeries.QueryInt64() ?? _insertSeries.ExecuteReturningRowId();
+        statement.Text(statement.Index("@IndicatorId"), series.IndicatorId);
+        statement.Text(statement.Index("@AreaId"), series.AreaId);
+        statement.Text(statement.Index("@Dimensions"), series.Dimensions);
+        return statement;
     }
 
     /// <summary>Dates and statuses repeat throughout an import: each is encoded once.</summary>
