@@ -106,6 +106,73 @@ public sealed class ImportTests : DemographicsTest
     }
 
     [Fact]
+    public async Task Duplicates_are_found_whatever_order_the_dates_of_a_series_come_in()
+    {
+        // Dates in order are checked against the last one only; the first one out of order switches the
+        // series to a lookup. Both ways must find every duplicate and name the row it repeats.
+        var rows = new List<Observation>
+        {
+            Obs("population_total", "0", Date(2018, 12, 31), 1),                        // 0
+            Obs("population_total", "0", Date(2019, 12, 31), 1),                        // 1 in order
+            Obs("foreign_nationals", "0", Date(2016, 12, 31), 1),                       // 2 another series
+            Obs("population_total", "0", Date(2019, 12, 31), 2),                        // 3 repeats 1, in order
+            Obs("population_total", "0", Date(2016, 12, 31), 1),                        // 4 out of order, new
+            Obs("population_total", "0", Date(2017, 12, 31), 1),                        // 5 out of order, new
+            Obs("population_total", "0", Date(2018, 12, 31), 3),                        // 6 repeats 0, after the switch
+            Obs("population_total", "0", Date(2016, 12, 31), 4),                        // 7 repeats 4
+            Obs("foreign_nationals", "0", Date(2016, 12, 31), 2),                       // 8 repeats 2
+            Obs("foreign_nationals", "0", Date(2017, 12, 31), 2),                       // 9 new
+        };
+        var e = await Assert.ThrowsAsync<RpcException>(() => ImportAsync(Client(Roles.Statistics), rows, batchSize: 3));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal(new[]
+        {
+            ("observations[3].reference_date", "duplicates observations[1]"),
+            ("observations[6].reference_date", "duplicates observations[0]"),
+            ("observations[7].reference_date", "duplicates observations[4]"),
+            ("observations[8].reference_date", "duplicates observations[2]"),
+        }, Violations(e).Select(v => (v.Field, v.Description[..v.Description.IndexOf(':')])).ToArray());
+        Assert.Empty((await Client().ListObservationsAsync(new ListObservationsRequest())).Observations);
+
+        // Without the repeats the same rows are one valid import.
+        foreach (var repeat in new[] { 8, 7, 6, 3 }) rows.RemoveAt(repeat);
+        Assert.Equal(6, await ImportAsync(Client(Roles.Statistics), rows));
+    }
+
+    [Fact]
+    public async Task Each_row_is_stored_with_its_own_values_when_they_repeat_or_change_from_row_to_row()
+    {
+        // The SQLite writer binds a value again only when it differs from the previous row's.
+        var rows = new List<Observation>();
+        var statuses = new[] { ObservationStatus.Final, ObservationStatus.Final, ObservationStatus.Estimated, ObservationStatus.Unspecified, ObservationStatus.Provisional };
+        var comments = new[] { "", "first", "first", "", "second", "" };
+        for (var i = 0; i < 60; i++)
+        {
+            // Neighbours share the date but not the series; every other row shares the series; the last 20
+            // rows are one series with a date each.
+            var (indicator, part) = i < 40 ? (i % 2 == 0 ? "foreign_nationals" : "population_total", (i / 6 % 5).ToString()) : ("population_total", "last");
+            var row = Obs(indicator, i % 4 == 0 ? "0" : "areas/0", Date(i < 40 ? 1950 + i / 2 : 1950 + i, 12, 31), i,
+                comment: comments[i % comments.Length], dimensions: ("part", part));
+            row.Status = statuses[i % statuses.Length];
+            rows.Add(row);
+        }
+        await ImportAsync(Client(Roles.Statistics), rows, batchSize: 7);
+
+        var stored = (await ListAllAsync(new ListObservationsRequest { PageSize = 100 })).ToDictionary(o => (int)o.Value);
+        Assert.Equal(60, stored.Count);
+        for (var i = 0; i < 60; i++)
+        {
+            var (expected, actual) = (rows[i], stored[i]);
+            Assert.Equal(Storage.Indicators.NameOf(expected.Indicator), actual.Indicator);
+            Assert.Equal("areas/0", actual.Area);
+            Assert.Equal(expected.ReferenceDate, actual.ReferenceDate);
+            Assert.Equal(expected.Status == ObservationStatus.Unspecified ? ObservationStatus.Final : expected.Status, actual.Status);
+            Assert.Equal(expected.Comment, actual.Comment);
+            Assert.Equal(expected.Dimensions, actual.Dimensions);
+        }
+    }
+
+    [Fact]
     public async Task A_bare_code_resolves_to_the_district_valid_on_the_reference_date()
     {
         await ImportAsync(Client(Roles.Statistics),

@@ -137,15 +137,14 @@ public sealed class ObservationImporter(CatalogRepository catalog, ObservationRe
     }
 
     /// <summary>
-    /// The validation of one import: every rule per row, duplicates across the whole import (a row's key
-    /// is its series' ordinal and its reference date, 8 bytes per row), and what was wrong, for the answer.
+    /// The validation of one import: every rule per row, duplicates across the whole import (per series,
+    /// the reference dates seen so far), and what was wrong, for the answer.
     /// </summary>
     private sealed class Validation(AreaCatalog areas, IReadOnlyDictionary<string, IndicatorRow> indicators)
     {
         private readonly AreaCatalog _areas = areas;
         private readonly IReadOnlyDictionary<string, IndicatorRow> _indicators = indicators;
-        private readonly Dictionary<(string Indicator, string Area, string Dimensions), ImportSeries> _series = [];
-        private readonly Dictionary<long, int> _seen = [];
+        private readonly Dictionary<(string Indicator, string Area, string Dimensions), (ImportSeries Series, SeriesDates Dates)> _series = [];
         private readonly List<FieldViolation> _violations = [];
         private readonly List<FieldViolation> _rowViolations = [];
         private long _totalViolations;
@@ -264,15 +263,43 @@ public sealed class ObservationImporter(CatalogRepository catalog, ObservationRe
             if (violations.Count > 0 || indicator is null || area is null || date is null || status is null) return null;
 
             if (!_series.TryGetValue((indicator.Id, area.Id, dimensions), out var series))
-                _series.Add((indicator.Id, area.Id, dimensions), series = new ImportSeries(_series.Count, indicator.Id, area.Id, dimensions));
-            var key = (long)series.Ordinal << 32 | (uint)date.Value.DayNumber;
-            if (!_seen.TryAdd(key, row.Index))
+                _series.Add((indicator.Id, area.Id, dimensions), series = (new ImportSeries(indicator.Id, area.Id, dimensions), new SeriesDates()));
+            if (series.Dates.Add(date.Value.DayNumber, row.Index) is { } earlier)
             {
                 violations.Add(new(Field("reference_date"),
-                    $"{Where()}duplicates {ObservationFields.Prefix}[{_seen[key]}]: the same indicator, area, reference_date and dimensions twice in one import"));
+                    $"{Where()}duplicates {ObservationFields.Prefix}[{earlier}]: the same indicator, area, reference_date and dimensions twice in one import"));
                 return null;
             }
-            return new NewObservation(series, date.Value, o.Value, status, o.Comment.Length == 0 ? null : o.Comment);
+            return new NewObservation(series.Series, date.Value, o.Value, status, o.Comment.Length == 0 ? null : o.Comment);
+        }
+    }
+
+    /// <summary>
+    /// The reference dates of one series in an import, each with the row that brought it. A series' rows
+    /// nearly always come in date order; then a date later than the last one is new and is only appended
+    /// (measured: hashing every row's key was the costliest step of the validation). The first date out of
+    /// order turns the series' dates into a lookup, which serves that series from then on.
+    /// </summary>
+    private sealed class SeriesDates
+    {
+        private readonly List<(int Day, int Index)> _ascending = [];
+        private Dictionary<int, int>? _lookup;
+
+        /// <summary>Adds the date; returns the index of the earlier row with the same date, if there is one.</summary>
+        public int? Add(int day, int index)
+        {
+            if (_lookup is null)
+            {
+                if (_ascending.Count == 0 || day > _ascending[^1].Day)
+                {
+                    _ascending.Add((day, index));
+                    return null;
+                }
+                _lookup = _ascending.ToDictionary(d => d.Day, d => d.Index);
+                _ascending.Clear();
+                _ascending.TrimExcess();
+            }
+            return _lookup.TryAdd(day, index) ? null : _lookup[day];
         }
     }
 

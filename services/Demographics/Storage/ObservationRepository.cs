@@ -94,6 +94,10 @@ internal sealed class SqliteBulkWriter : ObservationBulkWriter
     private readonly int _seriesId, _referenceDate, _value, _status, _comment;
     private readonly Dictionary<int, byte[]> _dates = [];
     private readonly Dictionary<string, byte[]> _statuses = new(StringComparer.Ordinal);
+    private ImportSeries? _boundSeries;
+    private DateOnly? _boundDate;
+    private string? _boundStatus;
+    private string? _boundComment; // unbound parameters are NULL
 
     public SqliteBulkWriter(SqliteConnection connection, DemographicsSql sql, DateTime recordTime)
     {
@@ -108,12 +112,21 @@ internal sealed class SqliteBulkWriter : ObservationBulkWriter
 
     public override ValueTask AddAsync(NewObservation o, CancellationToken ct)
     {
-        _insert.Int64(_seriesId, o.Series.StoredId ??= SeriesId(o.Series));
-        _insert.Text(_referenceDate, Utf8(_dates, o.ReferenceDate.DayNumber, o.ReferenceDate, static d => DbValues.SqliteText(d)));
+        // A value stays bound from one execution to the next (sqlite3_reset keeps bindings), so a parameter
+        // is bound again only when it changes: within an import, series, dates, statuses and comments
+        // mostly repeat from row to row, and each bind is a call into SQLite.
+        if (!ReferenceEquals(o.Series, _boundSeries))
+            _insert.Int64(_seriesId, (_boundSeries = o.Series).StoredId ??= SeriesId(o.Series));
+        if (o.ReferenceDate != _boundDate)
+            _insert.Text(_referenceDate, Utf8(_dates, (_boundDate = o.ReferenceDate).Value.DayNumber, o.ReferenceDate, static d => DbValues.SqliteText(d)));
         _insert.Double(_value, o.Value);
-        _insert.Text(_status, Utf8(_statuses, o.Status, o.Status, static s => s));
-        if (o.Comment is null) _insert.Null(_comment);
-        else _insert.Text(_comment, o.Comment);
+        if (!string.Equals(o.Status, _boundStatus, StringComparison.Ordinal))
+            _insert.Text(_status, Utf8(_statuses, _boundStatus = o.Status, o.Status, static s => s));
+        if (!string.Equals(o.Comment, _boundComment, StringComparison.Ordinal))
+        {
+            if ((_boundComment = o.Comment) is { } comment) _insert.Text(_comment, comment);
+            else _insert.Null(_comment);
+        }
         _insert.Execute();
         return ValueTask.CompletedTask;
     }
@@ -312,6 +325,8 @@ public static class Dimensions
     public static string Encode(IReadOnlyCollection<KeyValuePair<string, string>> dimensions)
     {
         if (dimensions.Count == 0) return "";
+        if (dimensions.Count == 1 && dimensions.First() is var (onlyKey, onlyValue) && Plain(onlyKey) && Plain(onlyValue))
+            return string.Concat("{\"", onlyKey, "\":\"", onlyValue, "\"}"); // the most common case, in one allocation
         var sorted = dimensions.Count == 1 ? dimensions : dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
         // Most keys and values are plain printable ASCII, which JSON writes as it is: built directly, the
         // same text as the writer below produces, without its buffers (this runs once per imported row).

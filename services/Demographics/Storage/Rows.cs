@@ -64,12 +64,11 @@ public sealed class ObservationRow
 public readonly record struct NewObservation(ImportSeries Series, DateOnly ReferenceDate, double Value, string Status, string? Comment);
 
 /// <summary>
-/// One series (indicator, area, dimensions) of an import: the validation makes one per distinct key and
-/// numbers it, so a row's key is (ordinal, reference date); the bulk writer remembers its stored id.
+/// One series (indicator, area, dimensions) of an import: the validation makes one per distinct key, which
+/// all rows of the series share; the bulk writer remembers its stored id.
 /// </summary>
-public sealed class ImportSeries(int ordinal, string indicatorId, string areaId, string dimensions)
+public sealed class ImportSeries(string indicatorId, string areaId, string dimensions)
 {
-    public int Ordinal { get; } = ordinal;
     public string IndicatorId { get; } = indicatorId;
     public string AreaId { get; } = areaId;
     public string Dimensions { get; } = dimensions;
