@@ -17,6 +17,8 @@ public static class DemographicsServiceExtensions
         builder.Services.AddSingleton<ObservationRepository>();
         builder.Services.AddSingleton<ObservationImporter>();
         builder.Services.AddSingleton<AreaSummarizer>();
+        builder.Services.AddSingleton<WalCheckpointer>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WalCheckpointer>());
         return builder;
     }
 

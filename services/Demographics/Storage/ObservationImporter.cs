@@ -19,7 +19,8 @@ public sealed record ImportRow(int Index, Observation Observation, IReadOnlyList
 /// when no row was bad. Any bad row → INVALID_ARGUMENT listing every bad field of every bad row, and
 /// the transaction rolls back: nothing is stored.
 /// </summary>
-public sealed class ObservationImporter(CatalogRepository catalog, ObservationRepository observations, AuditTrail audit, TimeProvider clock)
+public sealed class ObservationImporter(CatalogRepository catalog, ObservationRepository observations, AuditTrail audit, TimeProvider clock,
+    WalCheckpointer checkpointer)
 {
     /// <summary>At most this many violations are listed (the message still counts them all).</summary>
     public const int MaxListedViolations = 1000;
@@ -40,6 +41,9 @@ public sealed class ObservationImporter(CatalogRepository catalog, ObservationRe
         // One transaction from the first row to the commit: that is what makes the import all-or-nothing
         // without holding the stream. On SQLite it is IMMEDIATE, so other writers wait for the import.
         await using var connection = await observations.Database.OpenAsync(ct);
+        // A large import's commit would copy the whole log into the database file before returning; that
+        // runs in the background after the commit instead (the data is durable in the log at the commit).
+        using var deferredCheckpoint = WalCheckpointer.Defer(connection);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
         var validation = new Validation(
             await catalog.LoadAreasAsync(connection, transaction, ct),
@@ -89,6 +93,7 @@ public sealed class ObservationImporter(CatalogRepository catalog, ObservationRe
             Indicators = validation.IndicatorIds.Select(Indicators.NameOf),
         }, ct);
         await transaction.CommitAsync(ct);
+        checkpointer.Request();
         return validation.Rows;
     }
 
