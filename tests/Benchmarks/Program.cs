@@ -31,7 +31,7 @@ static async Task<int> RunSnapshotAsync(string[] args)
 static int Usage()
 {
     Console.Error.WriteLine("""
-        Usage: dotnet run -c Release --project tests/Benchmarks -- demographics-import [--rows N]
+        Usage: dotnet run -c Release --project tests/Benchmarks -- demographics-import [--rows N] [--runs N]
                dotnet run -c Release --project tests/Benchmarks -- snapshot [scales, e.g. 1,10,100]
         """);
     return 2;
