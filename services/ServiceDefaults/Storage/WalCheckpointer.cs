@@ -29,10 +29,13 @@ public sealed class WalCheckpointer(Database database, ILogger<WalCheckpointer> 
 
     private int _completed;
 
-    /// <summary>Until the result is disposed, commits on <paramref name="connection"/> leave the checkpoint to <see cref="Request"/>.</summary>
-    public static IDisposable Defer(DbConnection connection)
+    /// <summary>
+    /// Until the result is disposed, commits on <paramref name="connection"/> leave the checkpoint to
+    /// <see cref="Request"/>; null (nothing to dispose) for a connection that is not SQLite.
+    /// </summary>
+    public static IDisposable? Defer(DbConnection connection)
     {
-        if (connection is not SqliteConnection { Handle: { } handle }) return NoDeferral.Instance;
+        if (connection is not SqliteConnection { Handle: { } handle }) return null;
         SqliteException.ThrowExceptionForRC(raw.sqlite3_wal_autocheckpoint(handle, 0), handle);
         // The connection goes back to the pool afterwards: it must checkpoint as usual again.
         return new Deferral(handle);
@@ -77,15 +80,6 @@ public sealed class WalCheckpointer(Database database, ILogger<WalCheckpointer> 
         public void Dispose()
         {
             if (!handle.IsClosed) raw.sqlite3_wal_autocheckpoint(handle, DefaultAutoCheckpointPages);
-        }
-    }
-
-    private sealed class NoDeferral : IDisposable
-    {
-        public static readonly NoDeferral Instance = new();
-
-        public void Dispose()
-        {
         }
     }
 }
