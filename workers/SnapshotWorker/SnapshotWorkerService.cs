@@ -3,7 +3,6 @@ using IntegrationServices.Reporting.Snapshots;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
-using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
 
 namespace IntegrationServices.SnapshotWorker;
 
@@ -136,7 +135,4 @@ public sealed class SnapshotWorkerService : BackgroundService
             throw;
         }
     }
-
-    /// <summary>True when <paramref name="attempt"/> stored or found the snapshot.</summary>
-    public static bool Done(SnapshotAttempt attempt) => attempt.Outcome is Outcome.Succeeded or Outcome.Skipped;
 }

@@ -46,8 +46,8 @@ public sealed class DemographicsSql(SqlDialect dialect)
         VALUES (@Id, @Title, @Unit, @Definition, @Source)
         """;
 
-    // The bulk path. SQLite: the series of each row is looked up (and created once) through the two
-    // series statements, then the row goes in with the prepared single-row insert. SQL Server: the rows
+    // The bulk path. SQLite: each series of an import is looked up (or created) once through the two
+    // series statements, then every row goes in with the prepared single-row insert. SQL Server: the rows
     // are bulk-copied into a staging table, from which two set-based statements add the new series and
     // the observations.
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using IntegrationServices.Contracts.Demographics.V1;
+using IntegrationServices.ServiceDefaults.Api;
 using IntegrationServices.ServiceDefaults.Auditing;
 using IntegrationServices.ServiceDefaults.Errors;
 using IntegrationServices.ServiceDefaults.Security;
@@ -89,7 +90,7 @@ public sealed class ObservationImporter(CatalogRepository catalog, ObservationRe
         {
             ImportedCount = validation.Rows,
             RecordTime = stamp,
-            ReferenceDates = validation.ReferenceDates.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+            ReferenceDates = validation.ReferenceDates.Select(d => d.Iso()),
             Indicators = validation.IndicatorIds.Select(Indicators.NameOf),
         }, ct);
         await transaction.CommitAsync(ct);
@@ -147,8 +148,6 @@ public sealed class ObservationImporter(CatalogRepository catalog, ObservationRe
     /// </summary>
     private sealed class Validation(AreaCatalog areas, IReadOnlyDictionary<string, IndicatorRow> indicators)
     {
-        private readonly AreaCatalog _areas = areas;
-        private readonly IReadOnlyDictionary<string, IndicatorRow> _indicators = indicators;
         private readonly Dictionary<(string Indicator, string Area, string Dimensions), (ImportSeries Series, SeriesDates Dates)> _series = [];
         private readonly List<FieldViolation> _violations = [];
         private readonly List<FieldViolation> _rowViolations = [];
@@ -202,7 +201,7 @@ public sealed class ObservationImporter(CatalogRepository catalog, ObservationRe
             IndicatorRow? indicator = null;
             if (string.IsNullOrWhiteSpace(o.Indicator))
                 violations.Add(new(Field("indicator"), Where() + "is required"));
-            else if (!_indicators.TryGetValue(Indicators.IdOf(o.Indicator), out indicator))
+            else if (!indicators.TryGetValue(Indicators.IdOf(o.Indicator), out indicator))
                 violations.Add(new(Field("indicator"), $"{Where()}unknown indicator '{o.Indicator}'"));
 
             DateOnly? date = null;
@@ -221,12 +220,12 @@ public sealed class ObservationImporter(CatalogRepository catalog, ObservationRe
             {
                 // Validity cannot be checked without a date; existence can.
                 var id = AreaCatalog.IdOf(o.Area);
-                if (_areas.Find(id) is null && !_areas.WithCode(id).Any())
+                if (areas.Find(id) is null && !areas.WithCode(id).Any())
                     violations.Add(new(Field("area"), $"{Where()}unknown area '{o.Area}'"));
             }
             else
             {
-                area = _areas.Resolve(o.Area, date, out var problem);
+                area = areas.Resolve(o.Area, date, out var problem);
                 if (area is null) violations.Add(new(Field("area"), Where() + problem));
             }
 

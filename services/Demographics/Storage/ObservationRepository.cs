@@ -173,7 +173,10 @@ internal sealed class SqliteBulkWriter : ObservationBulkWriter
             Check(raw.sqlite3_prepare_v2(db, sql, out _statement));
         }
 
-        /// <summary>The position of a named parameter (resolve once, bind by position per row).</summary>
+        /// <summary>
+        /// The position of a named parameter. The row insert resolves its positions once and binds by
+        /// position per row; the series statements, run once per series, look theirs up each time.
+        /// </summary>
         public int Index(string name) => raw.sqlite3_bind_parameter_index(_statement, name) is > 0 and var index
             ? index
             : throw new InvalidOperationException($"The statement has no parameter {name}.");
@@ -224,6 +227,8 @@ internal sealed class SqlServerBulkWriter : ObservationBulkWriter
 {
     public const string StagingTable = "#observations_import";
     private const int ChunkRows = 10_000;
+    /// <summary>The set-based statements move the whole import at once: they get this many times the usual command timeout.</summary>
+    private const int SetStatementTimeoutFactor = 10;
     private readonly SqlConnection _connection;
     private readonly SqlTransaction _transaction;
     private readonly DemographicsSql _sql;
@@ -289,7 +294,7 @@ internal sealed class SqlServerBulkWriter : ObservationBulkWriter
 
     private async Task RunAsync(string sql, DateTime? recordTime, CancellationToken ct)
     {
-        await using var command = new SqlCommand(sql, _connection, _transaction) { CommandTimeout = _timeout * 10 };
+        await using var command = new SqlCommand(sql, _connection, _transaction) { CommandTimeout = _timeout * SetStatementTimeoutFactor };
         if (recordTime is { } t) command.Parameters.Add("@RecordTime", SqlDbType.DateTime2).Value = t;
         await command.ExecuteNonQueryAsync(ct);
     }
@@ -325,8 +330,6 @@ public static class Dimensions
     public static string Encode(IReadOnlyCollection<KeyValuePair<string, string>> dimensions)
     {
         if (dimensions.Count == 0) return "";
-        if (dimensions.Count == 1 && dimensions.First() is var (onlyKey, onlyValue) && Plain(onlyKey) && Plain(onlyValue))
-            return string.Concat("{\"", onlyKey, "\":\"", onlyValue, "\"}"); // the most common case, in one allocation
         var sorted = dimensions.Count == 1 ? dimensions : dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
         // Most keys and values are plain printable ASCII, which JSON writes as it is: built directly, the
         // same text as the writer below produces, without its buffers (this runs once per imported row).

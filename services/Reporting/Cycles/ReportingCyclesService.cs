@@ -39,7 +39,7 @@ public sealed class ReportingCyclesService(ReportingCycleRepository repository, 
         var terms = Filter.Parse(request.Filter, ReportingCycleRepository.FilterFields);
         var selection = Paging.Selection("reportingCycles", request.Filter);
         var after = Paging.Decode<PageKey>(request.PageToken, selection);
-        var afterDate = after is null ? DateOnly.MinValue : DateOnly.ParseExact(after.Date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var afterDate = after?.Date ?? DateOnly.MinValue;
         var cycles = await repository.ListAsync(terms, afterDate, after?.Id ?? "", pageSize + 1, context.CancellationToken);
         var reveal = Reveal(context);
         var response = new ListReportingCyclesResponse();
@@ -47,7 +47,7 @@ public sealed class ReportingCyclesService(ReportingCycleRepository repository, 
         if (cycles.Count > pageSize)
         {
             var last = cycles[pageSize - 1];
-            response.NextPageToken = Paging.Encode(new PageKey(last.ReportingDate.Iso(), last.Id), selection);
+            response.NextPageToken = Paging.Encode(new PageKey(last.ReportingDate, last.Id), selection);
         }
         return response;
     }
@@ -178,7 +178,7 @@ public sealed class ReportingCyclesService(ReportingCycleRepository repository, 
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    private sealed record PageKey(string Date, string Id);
+    private sealed record PageKey(DateOnly Date, string Id);
 
     private static WriteContext Writer(ServerCallContext context) => new(Caller.From(context), context.Method);
 

@@ -24,14 +24,7 @@ internal static class GermanFormat
     };
 
     /// <summary>Statuses in the order the report shows them (summary, charts, legends).</summary>
-    public static readonly IReadOnlyList<MeasureStatus> StatusOrder =
-    [
-        MeasureStatus.NotStarted,
-        MeasureStatus.InProgress,
-        MeasureStatus.Implemented,
-        MeasureStatus.Ongoing,
-        MeasureStatus.Discontinued,
-    ];
+    public static readonly IReadOnlyList<MeasureStatus> StatusOrder = Snapshots.SnapshotContent.Statuses;
 
     /// <summary>Titles of the eight fields of action (since 2018), used only when the snapshot has no title.</summary>
     public static string DefaultFieldTitle(int number) => number switch

@@ -129,7 +129,7 @@ internal static class HtmlReportWriter
         h.Append("<section id=\"zusammenfassung\">\n<h2>Zusammenfassung</h2>\n")
             .Append("<table class=\"summary\">\n<caption>Stand der Umsetzung aller Maßnahmen</caption>\n")
             .Append("<thead><tr><th scope=\"col\">Stand der Umsetzung</th><th scope=\"col\" class=\"num\">Maßnahmen</th><th scope=\"col\" class=\"num\">Anteil</th></tr></thead>\n<tbody>\n");
-        foreach (var t in SummaryRows(m))
+        foreach (var t in ReportModel.AllStatuses(m.StatusTallies))
         {
             h.Append("<tr data-status=\"").Append(GermanFormat.StatusToken(t.Status)).Append("\"><th scope=\"row\">")
                 .Append(E(GermanFormat.Status(t.Status))).Append("</th><td class=\"num\">").Append(GermanFormat.Integer(t.Count))
@@ -143,12 +143,6 @@ internal static class HtmlReportWriter
             .Append(m.Total > 0 ? E(GermanFormat.Percent(m.Measures.AverageProgressPercent)) : GermanFormat.Missing)
             .Append("</strong></p>\n</section>\n");
     }
-
-    /// <summary>All five statuses (also with 0), then any other status present.</summary>
-    internal static IEnumerable<StatusTally> SummaryRows(ReportModel m) =>
-        GermanFormat.StatusOrder
-            .Select(s => new StatusTally(s, m.StatusTallies.FirstOrDefault(t => t.Status == s)?.Count ?? 0))
-            .Concat(m.StatusTallies.Where(t => !GermanFormat.StatusOrder.Contains(t.Status)));
 
     private static void Fields(StringBuilder h, ReportModel m)
     {

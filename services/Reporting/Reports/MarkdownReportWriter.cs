@@ -78,7 +78,7 @@ internal static class MarkdownReportWriter
         Line();
         Line("| Stand der Umsetzung | Maßnahmen | Anteil |");
         Line("|---|---:|---:|");
-        foreach (var t in HtmlReportWriter.SummaryRows(m))
+        foreach (var t in ReportModel.AllStatuses(m.StatusTallies))
         {
             Line("| " + Md(GermanFormat.Status(t.Status)) + " | " + GermanFormat.Integer(t.Count) + " | "
                 + (m.Total > 0 ? GermanFormat.Percent(100.0 * t.Count / m.Total) : GermanFormat.Missing) + " |");
@@ -106,9 +106,7 @@ internal static class MarkdownReportWriter
             var sum = f.Tallies.Sum(t => t.Count);
             Line("| Stand der Umsetzung | Maßnahmen | Anteil | Verteilung |");
             Line("|---|---:|---:|---|");
-            foreach (var t in GermanFormat.StatusOrder
-                         .Select(s => new StatusTally(s, f.Tallies.FirstOrDefault(x => x.Status == s)?.Count ?? 0))
-                         .Concat(f.Tallies.Where(x => !GermanFormat.StatusOrder.Contains(x.Status))))
+            foreach (var t in ReportModel.AllStatuses(f.Tallies))
             {
                 Line("| " + Md(GermanFormat.Status(t.Status)) + " | " + GermanFormat.Integer(t.Count) + " | "
                     + (sum > 0 ? GermanFormat.Percent(100.0 * t.Count / sum) : GermanFormat.Missing) + " | " + Bar(t.Count, sum) + " |");

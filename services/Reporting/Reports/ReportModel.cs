@@ -45,7 +45,6 @@ internal sealed class ReportModel
     private ReportModel(Snapshot snapshot, ReportingCycle? cycle, bool containsExampleData)
     {
         Snapshot = snapshot;
-        Cycle = cycle;
         Measures = snapshot.Measures ?? new MeasureSummary();
         Demographics = snapshot.Demographics ?? new SnapshotDemographics();
         Changes = snapshot.Changes ?? new SnapshotChanges();
@@ -62,7 +61,6 @@ internal sealed class ReportModel
     }
 
     public Snapshot Snapshot { get; }
-    public ReportingCycle? Cycle { get; }
     public MeasureSummary Measures { get; }
     public SnapshotDemographics Demographics { get; }
     public SnapshotChanges Changes { get; }
@@ -107,6 +105,12 @@ internal sealed class ReportModel
         }
         return result;
     }
+
+    /// <summary>All five known statuses in report order (also with 0), then any other status present.</summary>
+    public static IEnumerable<StatusTally> AllStatuses(IReadOnlyList<StatusTally> tallies) =>
+        GermanFormat.StatusOrder
+            .Select(s => new StatusTally(s, tallies.FirstOrDefault(t => t.Status == s)?.Count ?? 0))
+            .Concat(tallies.Where(t => !GermanFormat.StatusOrder.Contains(t.Status)));
 
     /// <summary>
     /// One section per field of action that the snapshot names (a group or an entry), ordered by

@@ -38,17 +38,15 @@ public sealed class ReportRenderer
         bool containsExampleData = false)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        var model = ReportModel.Build(snapshot, cycle, containsExampleData);
         return format switch
         {
             RenderReportRequest.Types.Format.Html =>
-                new RenderedReport(HtmlReportWriter.Write(ReportModel.Build(snapshot, cycle, containsExampleData)),
-                    "text/html; charset=utf-8", "html"),
+                new RenderedReport(HtmlReportWriter.Write(model), "text/html; charset=utf-8", "html"),
             RenderReportRequest.Types.Format.Markdown =>
-                new RenderedReport(MarkdownReportWriter.Write(ReportModel.Build(snapshot, cycle, containsExampleData)),
-                    "text/markdown; charset=utf-8", "md"),
+                new RenderedReport(MarkdownReportWriter.Write(model), "text/markdown; charset=utf-8", "md"),
             RenderReportRequest.Types.Format.Csv =>
-                new RenderedReport(CsvReportWriter.Write(ReportModel.Build(snapshot, cycle, containsExampleData)),
-                    "text/csv; charset=utf-8", "csv"),
+                new RenderedReport(CsvReportWriter.Write(model), "text/csv; charset=utf-8", "csv"),
             _ => throw ServiceException.Invalid("format", "must be HTML, MARKDOWN or CSV"),
         };
     }

@@ -36,10 +36,7 @@ internal static class SvgCharts
     /// </summary>
     public static void StatusChart(StringBuilder html, Func<string, string> e, FieldSection field)
     {
-        var legend = GermanFormat.StatusOrder
-            .Select(s => new StatusTally(s, field.Tallies.FirstOrDefault(t => t.Status == s)?.Count ?? 0))
-            .Concat(field.Tallies.Where(t => !GermanFormat.StatusOrder.Contains(t.Status)))
-            .ToList();
+        var legend = ReportModel.AllStatuses(field.Tallies).ToList();
         var legendRows = (legend.Count + LegendPerRow - 1) / LegendPerRow;
         var height = BarHeight + 14 + legendRows * 20;
         var sum = field.Tallies.Sum(t => t.Count);

@@ -1,4 +1,3 @@
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.Contracts.Measures.V1;
@@ -43,7 +42,7 @@ public sealed class SnapshotAggregator(
         var summary = await demographics.SummarizeAreasAsync(new SummarizeAreasRequest
         {
             AsOf = input.ReferenceDate.ToProto(),
-            KnownAt = Timestamp.FromDateTime(DateTime.SpecifyKind(input.KnownAt, DateTimeKind.Utc)),
+            KnownAt = input.KnownAt.ToProto(),
             AreaSetDate = input.ReferenceDate.ToProto(),
         }, credentials.CallOptions(ct));
         await faults.OnStepAsync(SnapshotStep.DemographicsRead, input.CycleId, ct);
@@ -60,7 +59,7 @@ public sealed class SnapshotAggregator(
         var request = new StreamMeasuresRequest
         {
             AsOf = input.ReferenceDate.ToProto(),
-            KnownAt = Timestamp.FromDateTime(DateTime.SpecifyKind(input.KnownAt, DateTimeKind.Utc)),
+            KnownAt = input.KnownAt.ToProto(),
         };
         // One concept: filtered by the service; several: filtered here.
         if (input.Scope.Count == 1 && input.Scope[0].All(c => c != '"' && c != '\\'))
@@ -76,29 +75,31 @@ public sealed class SnapshotAggregator(
     private async Task<CatalogueTitles> ReadTitlesAsync(CancellationToken ct)
     {
         var fields = new Dictionary<int, string>();
-        var token = "";
+        var fieldsToken = "";
         do
         {
-            var page = await measures.ListFieldsOfActionAsync(new ListFieldsOfActionRequest { PageSize = 1000, PageToken = token }, credentials.CallOptions(ct));
+            var page = await measures.ListFieldsOfActionAsync(new ListFieldsOfActionRequest { PageSize = 1000, PageToken = fieldsToken }, credentials.CallOptions(ct));
             foreach (var f in page.FieldsOfAction) fields[f.Number] = f.Title;
-            token = page.NextPageToken;
-        } while (token.Length > 0);
+            fieldsToken = page.NextPageToken;
+        } while (fieldsToken.Length > 0);
 
         var concepts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var conceptsToken = "";
         do
         {
-            var page = await measures.ListActionConceptsAsync(new ListActionConceptsRequest { PageSize = 1000, PageToken = token }, credentials.CallOptions(ct));
+            var page = await measures.ListActionConceptsAsync(new ListActionConceptsRequest { PageSize = 1000, PageToken = conceptsToken }, credentials.CallOptions(ct));
             foreach (var c in page.ActionConcepts) concepts[c.Name] = c.Title;
-            token = page.NextPageToken;
-        } while (token.Length > 0);
+            conceptsToken = page.NextPageToken;
+        } while (conceptsToken.Length > 0);
 
         var units = new Dictionary<string, string>(StringComparer.Ordinal);
+        var unitsToken = "";
         do
         {
-            var page = await measures.ListOrganizationalUnitsAsync(new ListOrganizationalUnitsRequest { PageSize = 1000, PageToken = token }, credentials.CallOptions(ct));
+            var page = await measures.ListOrganizationalUnitsAsync(new ListOrganizationalUnitsRequest { PageSize = 1000, PageToken = unitsToken }, credentials.CallOptions(ct));
             foreach (var u in page.OrganizationalUnits) units[u.Name] = u.Title;
-            token = page.NextPageToken;
-        } while (token.Length > 0);
+            unitsToken = page.NextPageToken;
+        } while (unitsToken.Length > 0);
         return new CatalogueTitles(fields, concepts, units);
     }
 
@@ -142,7 +143,7 @@ public sealed class SnapshotAggregator(
             Name = input.Name,
             Cycle = Cycles.CycleNames.Format(input.CycleId),
             ReferenceDate = input.ReferenceDate.ToProto(),
-            KnownAt = Timestamp.FromDateTime(DateTime.SpecifyKind(input.KnownAt, DateTimeKind.Utc)),
+            KnownAt = input.KnownAt.ToProto(),
             Measures = summary,
             Demographics = Demographics(demographics, input.ReferenceDate),
         };
@@ -153,11 +154,8 @@ public sealed class SnapshotAggregator(
     private static double AveragePercent(List<MeasureEntry> entries) =>
         entries.Count == 0 ? 0 : Math.Round(entries.Average(e => (double)e.ProgressPercent), 2, MidpointRounding.AwayFromZero);
 
-    private static IEnumerable<StatusCount> Counts(IEnumerable<MeasureEntry> entries)
-    {
-        var list = entries as IReadOnlyCollection<MeasureEntry> ?? entries.ToList();
-        return SnapshotContent.Statuses.Select(s => new StatusCount { Status = s, Count = list.Count(e => e.Status == s) });
-    }
+    private static IEnumerable<StatusCount> Counts(List<MeasureEntry> entries) =>
+        SnapshotContent.Statuses.Select(s => new StatusCount { Status = s, Count = entries.Count(e => e.Status == s) });
 
     private static IEnumerable<GroupSummary> Groups(List<MeasureEntry> entries, Func<MeasureEntry, string> key, Func<string, string> title) =>
         entries.GroupBy(key, StringComparer.Ordinal)

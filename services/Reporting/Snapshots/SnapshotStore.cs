@@ -77,12 +77,11 @@ public sealed class SnapshotStore(Database database, ReportingCycleRepository cy
     /// <summary>PLANNED cycles without a snapshot whose knowledge cut-off has passed, oldest first.</summary>
     public async Task<IReadOnlyList<DueCycle>> DueCyclesAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var today = ReportingCalendar.BerlinDate(now);
+        var today = ReportingCalendar.BerlinDate(clock.GetUtcNow());
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<DueRow>(new CommandDefinition(_sql.SelectDue, new { Today = today }, cancellationToken: ct));
+        // reporting_date < today (Berlin) means its cut-off, the start of the next Berlin day, has passed.
         return rows.Select(r => new DueCycle(r.Id, r.ReferenceDate, r.ReportingDate, JsonSerializer.Deserialize<List<string>>(r.Scope) ?? []))
-            .Where(c => c.KnownAt <= now.UtcDateTime)
             .ToList();
     }
 

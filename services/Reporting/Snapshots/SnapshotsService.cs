@@ -31,14 +31,14 @@ public sealed class SnapshotsService(
         var terms = Filter.Parse(request.Filter, SnapshotStore.SnapshotFilterFields);
         var selection = Paging.Selection("snapshots", request.Filter);
         var after = Paging.Decode<PageKey>(request.PageToken, selection);
-        var afterDate = after is null ? DateOnly.MinValue : DateOnly.ParseExact(after.Date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var afterDate = after?.Date ?? DateOnly.MinValue;
         var rows = await store.ListAsync(terms, afterDate, after?.Id ?? "", pageSize + 1, context.CancellationToken);
         var response = new ListSnapshotsResponse();
         response.Snapshots.AddRange(rows.Take(pageSize).Select(s => s.ToProto()));
         if (rows.Count > pageSize)
         {
             var last = rows[pageSize - 1];
-            response.NextPageToken = Paging.Encode(new PageKey(last.ReferenceDate.Iso(), last.CycleId), selection);
+            response.NextPageToken = Paging.Encode(new PageKey(last.ReferenceDate, last.CycleId), selection);
         }
         return response;
     }
@@ -117,5 +117,5 @@ public sealed class SnapshotsService(
         return await store.GetAsync(id, ct) ?? throw ServiceException.NotFound(name);
     }
 
-    private sealed record PageKey(string Date, string Id);
+    private sealed record PageKey(DateOnly Date, string Id);
 }

@@ -102,7 +102,7 @@ public sealed class Database
     public void UseWriteAheadLog()
     {
         if (Options.Provider != StorageProvider.Sqlite) return;
-        using var connection = new SqliteConnection(ConnectionString);
+        using var connection = CreateConnection();
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL";

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Globalization;
 using Dapper;
+using IntegrationServices.ServiceDefaults.Api;
 using Microsoft.Data.SqlClient;
 
 namespace IntegrationServices.ServiceDefaults.Storage;
@@ -29,7 +30,7 @@ public static class DbValues
     }
 
     /// <summary>A date as SQLite stores it (for code that binds values below ADO.NET).</summary>
-    public static string SqliteText(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string SqliteText(DateOnly date) => date.Iso();
 
     /// <summary>A UTC instant as SQLite stores it, exactly as Microsoft.Data.Sqlite formats a DateTime parameter.</summary>
     public static string SqliteText(DateTime instant) => instant.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);

@@ -28,5 +28,6 @@ ALTER TABLE observations DROP CONSTRAINT fk_observations_indicator, fk_observati
 ALTER TABLE observations DROP COLUMN indicator_id, area_id, dimensions;
 ALTER TABLE observations ALTER COLUMN series_id INT NOT NULL;
 ALTER TABLE observations ADD CONSTRAINT fk_observations_series FOREIGN KEY (series_id) REFERENCES series (series_id);
+-- record_time stays in the key, as 0001 had it; the SQLite script leaves it out (see there for why).
 CREATE INDEX ix_observations_series ON observations (series_id, reference_date, record_time);
 GO
