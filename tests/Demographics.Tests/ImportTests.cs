@@ -173,6 +173,22 @@ public sealed class ImportTests : DemographicsTest
     }
 
     [Fact]
+    public async Task Dimensions_longer_than_700_characters_as_json_are_rejected_and_700_are_stored()
+    {
+        // 700 is what SQL Server's series key can hold (migration 0003); {"note":"…"} adds 11 characters.
+        var longest = Obs("population_total", "0", Date(2016, 12, 31), 1, dimensions: ("note", new string('x', 689)));
+        var tooLong = Obs("population_total", "0", Date(2017, 12, 31), 1, dimensions: ("note", new string('x', 690)));
+        var e = await Assert.ThrowsAsync<RpcException>(() => ImportAsync(Client(Roles.Statistics), [longest, tooLong]));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        var violation = Assert.Single(Violations(e));
+        Assert.Equal("observations[1].dimensions", violation.Field);
+        Assert.Contains($"at most {Storage.ObservationImporter.MaxDimensionsLength} characters", violation.Description);
+
+        Assert.Equal(1, await ImportAsync(Client(Roles.Statistics), [longest]));
+        Assert.Equal(689, (await ListAllAsync(new ListObservationsRequest())).Single().Dimensions["note"].Length);
+    }
+
+    [Fact]
     public async Task A_bare_code_resolves_to_the_district_valid_on_the_reference_date()
     {
         await ImportAsync(Client(Roles.Statistics),

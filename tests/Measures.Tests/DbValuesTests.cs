@@ -4,7 +4,7 @@ using IntegrationServices.ServiceDefaults.Storage;
 using Microsoft.Data.SqlClient;
 using Xunit;
 
-namespace Measures.Tests;
+namespace IntegrationServices.Measures.Tests;
 
 /// <summary>How instants reach the database, checked without a server.</summary>
 public sealed class DbValuesTests

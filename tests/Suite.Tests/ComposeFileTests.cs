@@ -84,7 +84,7 @@ public sealed class ComposeFileTests
         {
             if (!service.Children.ContainsKey("environment")) continue;
             foreach (var (key, value) in ((YamlMappingNode)service["environment"]).Children)
-                if (Regex.IsMatch(key.ToString(), "PASSWORD|SECRET|SIGNING_?KEY|SigningKey", RegexOptions.IgnoreCase))
+                if (Regex.IsMatch(key.ToString(), "PASSWORD|SECRET|TOKEN|SIGNING_?KEY|SigningKey", RegexOptions.IgnoreCase))
                     Assert.Matches(@"^\$\{[A-Z_]+", value.ToString());
         }
         Assert.True(File.Exists(Path.Combine(RepositoryRoot.Path, ".env.example")));
