@@ -13,10 +13,10 @@ public abstract class DemographicsTest : IAsyncLifetime
 
     protected virtual IDictionary<string, string?>? Settings => null;
 
-    public async Task InitializeAsync() =>
+    public async ValueTask InitializeAsync() =>
         Host = await TestHost.StartAsync(b => b.AddDemographicsService(), a => a.MapDemographicsService(), Settings);
 
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
 
     protected DemographicsClient Client(params string[] roles) => new(Host.As(roles));
 

@@ -10,7 +10,7 @@ public abstract class AuditTests(MeasuresFixture fixture) : MeasuresTestBase(fix
 {
     private static string Rfc3339(DateTime t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
-    [SkippableFact]
+    [Fact]
     public async Task Every_write_leaves_one_audit_record_with_subject_method_resource_and_change()
     {
         var subject = Unique("auditor");
@@ -78,7 +78,7 @@ public abstract class AuditTests(MeasuresFixture fixture) : MeasuresTestBase(fix
         Assert.True(Change(5).GetProperty("retired").GetBoolean());
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Audit_records_can_be_filtered_by_resource_subject_and_time()
     {
         var slice = await NewSliceAsync();
@@ -114,7 +114,7 @@ public abstract class AuditTests(MeasuresFixture fixture) : MeasuresTestBase(fix
         Assert.Empty(await Q($"subject = \"{alice}\" AND time > \"{Rfc3339(t4)}\""));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Audit_records_page_without_gaps_or_duplicates()
     {
         var slice = await NewSliceAsync();
@@ -143,7 +143,7 @@ public abstract class AuditTests(MeasuresFixture fixture) : MeasuresTestBase(fix
         Assert.Equal(await AuditAsync(filter), seen);
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("who = \"x\"")]
     [InlineData("time >= \"yesterday\"")]
     [InlineData("resource > \"measures/1\"")]

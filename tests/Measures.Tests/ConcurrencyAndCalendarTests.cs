@@ -7,7 +7,7 @@ namespace IntegrationServices.Measures.Tests;
 /// <summary>Concurrent writers (etags, request ids) and business dates in Europe/Berlin.</summary>
 public abstract class ConcurrencyAndCalendarTests(MeasuresFixture fixture) : MeasuresTestBase(fixture)
 {
-    [SkippableFact]
+    [Fact]
     public async Task Of_concurrent_updates_with_the_same_etag_exactly_one_wins_and_the_others_are_ABORTED()
     {
         var slice = await NewSliceAsync();
@@ -32,7 +32,7 @@ public abstract class ConcurrencyAndCalendarTests(MeasuresFixture fixture) : Mea
         Assert.Equal(2, (await AuditOfAsync(measure.Name)).Count);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Concurrent_retries_with_one_request_id_create_one_measure_and_one_event()
     {
         var slice = await NewSliceAsync();
@@ -52,7 +52,7 @@ public abstract class ConcurrencyAndCalendarTests(MeasuresFixture fixture) : Mea
         Assert.Single((await Reader.ListStatusEventsAsync(new ListStatusEventsRequest { Parent = created[0].Name })).StatusEvents);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Writes_succeed_while_a_bulk_consumer_is_still_reading_a_stream()
     {
         var slice = await NewSliceAsync();
@@ -86,7 +86,7 @@ public abstract class ConcurrencyAndCalendarTests(MeasuresFixture fixture) : Mea
         Assert.Equal(3001, rest);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Of_concurrent_creates_with_one_code_or_id_exactly_one_wins_and_the_others_are_ALREADY_EXISTS()
     {
         var slice = await NewSliceAsync();
@@ -112,7 +112,7 @@ public abstract class ConcurrencyAndCalendarTests(MeasuresFixture fixture) : Mea
         Assert.Single(await ListAllAsync(new ListMeasuresRequest { Filter = UnitFilter(slice) }));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_request_id_used_for_another_method_is_INVALID_ARGUMENT()
     {
         var slice = await NewSliceAsync();
@@ -127,7 +127,7 @@ public abstract class ConcurrencyAndCalendarTests(MeasuresFixture fixture) : Mea
         Assert.Empty((await Reader.ListStatusEventsAsync(new ListStatusEventsRequest { Parent = measure.Name })).StatusEvents);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Output_only_fields_of_a_new_measure_are_ignored()
     {
         var slice = await NewSliceAsync();
@@ -149,7 +149,7 @@ public abstract class ConcurrencyAndCalendarTests(MeasuresFixture fixture) : Mea
         Assert.Single(await ListAllAsync(new ListMeasuresRequest { Filter = UnitFilter(slice) }));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Business_dates_are_dates_in_Berlin_not_in_UTC()
     {
         var slice = await NewSliceAsync();

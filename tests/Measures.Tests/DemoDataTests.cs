@@ -20,7 +20,7 @@ public abstract class DemoDataTests(MeasuresFixture fixture) : MeasuresTestBase(
         return count;
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task SeedAsync_seeds_labelled_examples_in_all_eight_fields_and_the_real_catalogue_once()
     {
         await MeasuresDemoData.SeedAsync(Host.Services, CancellationToken.None);
@@ -61,7 +61,7 @@ public abstract class DemoDataTests(MeasuresFixture fixture) : MeasuresTestBase(
         Assert.Equal(audit, await AuditAsync(""));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task The_demo_history_gives_the_past_reporting_dates_something_to_show()
     {
         await MeasuresDemoData.SeedAsync(Host.Services, CancellationToken.None);

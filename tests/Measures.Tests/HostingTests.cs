@@ -15,7 +15,7 @@ public sealed class HostingTests(SqliteFixture fixture) : MeasuresTestBase(fixtu
         return http;
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Health_reports_SERVING_overall_and_for_the_MeasuresService()
     {
         var health = new Health.HealthClient(Host.Invoker());
@@ -24,7 +24,7 @@ public sealed class HostingTests(SqliteFixture fixture) : MeasuresTestBase(fixtu
             (await health.CheckAsync(new HealthCheckRequest { Service = "integration.measures.v1.MeasuresService" })).Status);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Read_methods_are_served_as_JSON_over_HTTP()
     {
         var slice = await NewSliceAsync();
@@ -54,7 +54,7 @@ public sealed class HostingTests(SqliteFixture fixture) : MeasuresTestBase(fixtu
             Assert.Equal(35, events.RootElement.GetProperty("statusEvents")[0].GetProperty("progressPercent").GetInt32());
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task JSON_reads_need_a_token_and_report_errors_with_their_status()
     {
         using var anonymous = Json(null);

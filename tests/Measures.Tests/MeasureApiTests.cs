@@ -8,7 +8,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
 {
     // ---- CreateMeasure / GetMeasure ---------------------------------------------------------------
 
-    [SkippableFact]
+    [Fact]
     public async Task CreateMeasure_returns_the_stored_measure_with_its_output_fields()
     {
         var slice = await NewSliceAsync();
@@ -38,7 +38,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal(created, await Reader.GetMeasureAsync(new GetMeasureRequest { Name = created.Name }));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task GetMeasure_of_an_unknown_measure_is_NOT_FOUND()
     {
         var e = await Rpc.FailsAsync(StatusCode.NotFound, () => Reader.GetMeasureAsync(new GetMeasureRequest { Name = "measures/999999" }));
@@ -46,7 +46,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Contains("measures/999999", e.Status.Detail);
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("")]
     [InlineData("measures/abc")]
     [InlineData("measures/0")]
@@ -59,7 +59,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         await Rpc.InvalidAsync(() => Reader.GetMeasureAsync(new GetMeasureRequest { Name = name }), "name");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task ListMeasures_lists_the_measures_of_the_selection_in_creation_order()
     {
         var slice = await NewSliceAsync();
@@ -75,7 +75,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal("", page.NextPageToken);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_duplicate_code_is_ALREADY_EXISTS_on_create_and_on_update()
     {
         var slice = await NewSliceAsync();
@@ -94,7 +94,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal(other, await Admin.GetMeasureAsync(new GetMeasureRequest { Name = other.Name }));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_code_given_up_by_an_update_can_be_used_again()
     {
         var slice = await NewSliceAsync();
@@ -109,7 +109,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
 
     // ---- request ids ------------------------------------------------------------------------------
 
-    [SkippableFact]
+    [Fact]
     public async Task CreateMeasure_retried_with_the_same_request_id_creates_one_measure()
     {
         var slice = await NewSliceAsync();
@@ -130,7 +130,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal(first.Name, again.Name);
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("not-a-uuid")]
     [InlineData("12345")]
     [InlineData("00000000-0000-0000-0000-00000000000g")]
@@ -145,7 +145,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Empty(await ListAllAsync(new ListMeasuresRequest { Filter = UnitFilter(slice) }));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task RecordStatus_retried_with_the_same_request_id_records_one_event()
     {
         var slice = await NewSliceAsync();
@@ -191,7 +191,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         { "parent=measures/999999", "measure.parent" },
     };
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(InvalidMeasures))]
     public async Task CreateMeasure_with_an_invalid_field_is_INVALID_ARGUMENT_naming_it(string change, string field)
     {
@@ -203,7 +203,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Empty(await ListAllAsync(new ListMeasuresRequest { Filter = UnitFilter(slice) }));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task CreateMeasure_reports_every_bad_field_once()
     {
         var slice = await NewSliceAsync();
@@ -218,7 +218,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
             "measure.action_concept", "measure.responsible_unit", "measure.parent");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task CreateMeasure_without_a_measure_is_INVALID_ARGUMENT()
     {
         await Rpc.InvalidAsync(() => Admin.CreateMeasureAsync(new CreateMeasureRequest()), "measure");
@@ -260,7 +260,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         return mask;
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task UpdateMeasure_changes_only_the_masked_fields_and_keeps_an_audit_record()
     {
         var slice = await NewSliceAsync();
@@ -294,7 +294,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal("Neuer Titel", json.RootElement.GetProperty("new").GetProperty("title").GetString());
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task UpdateMeasure_can_change_every_mutable_field()
     {
         var slice = await NewSliceAsync();
@@ -322,7 +322,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal("Alles neu", cleared.Title);
     }
 
-    [SkippableTheory]
+    [Theory]
     [InlineData("colour")]
     [InlineData("status")]
     [InlineData("progress_percent")]
@@ -343,7 +343,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Single(await AuditOfAsync(measure.Name));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task UpdateMeasure_validates_the_merged_measure()
     {
         var slice = await NewSliceAsync();
@@ -367,7 +367,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal(measure, await Admin.GetMeasureAsync(new GetMeasureRequest { Name = measure.Name }));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task UpdateMeasure_refuses_a_parent_cycle()
     {
         var slice = await NewSliceAsync();
@@ -383,7 +383,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal(top, await Admin.GetMeasureAsync(new GetMeasureRequest { Name = top.Name }));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task UpdateMeasure_with_a_stale_etag_is_ABORTED_and_writes_nothing()
     {
         var slice = await NewSliceAsync();
@@ -407,7 +407,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal(current, await Admin.GetMeasureAsync(new GetMeasureRequest { Name = measure.Name, KnownAt = NowStamp }));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task UpdateMeasure_with_the_current_etag_succeeds()
     {
         var slice = await NewSliceAsync();
@@ -421,7 +421,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal("Mit Etag", updated.Title);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task UpdateMeasure_of_an_unknown_measure_is_NOT_FOUND()
     {
         await Rpc.FailsAsync(StatusCode.NotFound, () => Admin.UpdateMeasureAsync(new UpdateMeasureRequest
@@ -433,7 +433,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
 
     // ---- DeleteMeasure ----------------------------------------------------------------------------
 
-    [SkippableFact]
+    [Fact]
     public async Task DeleteMeasure_retires_the_measure_and_keeps_its_history()
     {
         var slice = await NewSliceAsync();
@@ -461,7 +461,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal(Timestamp.FromDateTime(retiredAt), audit[^1].Time);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task DeleteMeasure_with_a_stale_etag_is_ABORTED_and_writes_nothing()
     {
         var slice = await NewSliceAsync();
@@ -478,7 +478,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal([measure.Name], (await ListAllAsync(new ListMeasuresRequest { Filter = UnitFilter(slice) })).Select(m => m.Name));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task DeleteMeasure_of_a_retired_measure_is_FAILED_PRECONDITION_and_of_an_unknown_one_NOT_FOUND()
     {
         var slice = await NewSliceAsync();
@@ -498,7 +498,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
 
     // ---- RecordStatus / ListStatusEvents ----------------------------------------------------------
 
-    [SkippableFact]
+    [Fact]
     public async Task RecordStatus_appends_an_event_and_sets_the_measures_status()
     {
         var slice = await NewSliceAsync();
@@ -547,7 +547,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         { "parent=measures/abc", "parent" },
     };
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(InvalidStatusRequests))]
     public async Task RecordStatus_with_an_invalid_field_is_INVALID_ARGUMENT_naming_it(string change, string field)
     {
@@ -578,7 +578,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Empty((await Reader.ListStatusEventsAsync(new ListStatusEventsRequest { Parent = measure.Name })).StatusEvents);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task RecordStatus_reports_every_bad_field_once()
     {
         var slice = await NewSliceAsync();
@@ -590,7 +590,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         }), "status", "progress_percent", "effective_date", "note");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task RecordStatus_on_an_unknown_measure_is_NOT_FOUND_for_a_coordinator()
     {
         await Rpc.FailsAsync(StatusCode.NotFound, () => Coordinator.RecordStatusAsync(new RecordStatusRequest
@@ -599,7 +599,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         }));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task RecordStatus_on_a_retired_measure_is_FAILED_PRECONDITION()
     {
         var slice = await NewSliceAsync();
@@ -615,7 +615,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Empty((await Reader.ListStatusEventsAsync(new ListStatusEventsRequest { Parent = measure.Name })).StatusEvents);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task ListStatusEvents_pages_through_the_history_in_recording_order()
     {
         var slice = await NewSliceAsync();
@@ -648,7 +648,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         await Rpc.InvalidAsync(() => Reader.ListStatusEventsAsync(new ListStatusEventsRequest { Parent = other.Name, PageSize = 2, PageToken = foreign }), "page_token");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task ListStatusEvents_of_an_unknown_measure_is_NOT_FOUND()
     {
         await Rpc.FailsAsync(StatusCode.NotFound, () => Reader.ListStatusEventsAsync(new ListStatusEventsRequest { Parent = "measures/999999" }));
@@ -657,7 +657,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
 
     // ---- StreamMeasures ---------------------------------------------------------------------------
 
-    [SkippableFact]
+    [Fact]
     public async Task StreamMeasures_streams_the_same_selection_as_ListMeasures()
     {
         var slice = await NewSliceAsync();
@@ -690,7 +690,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal([c.Name], (await StreamAllAsync(new StreamMeasuresRequest { Filter = UnitFilter(slice) + " AND status = IMPLEMENTED" })).Select(m => m.Name));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task StreamMeasures_with_a_malformed_filter_is_INVALID_ARGUMENT_naming_filter()
     {
         await Rpc.InvalidAsync(() => StreamAllAsync(new StreamMeasuresRequest { Filter = "colour = red" }), "filter");
@@ -698,7 +698,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
 
     // ---- catalogues -------------------------------------------------------------------------------
 
-    [SkippableFact]
+    [Fact]
     public async Task ListFieldsOfAction_returns_the_eight_seeded_fields_with_their_German_titles()
     {
         string[] titles =
@@ -736,7 +736,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal(all.FieldsOfAction, paged);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task CreateActionConcept_stores_the_concept_and_ListActionConcepts_lists_it()
     {
         var id = Unique("konzept");
@@ -768,7 +768,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Contains("16-01642", audit.Change);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task CreateActionConcept_refuses_duplicates_and_invalid_input()
     {
         var existing = await NewConceptAsync();
@@ -795,7 +795,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal("Testkonzept", (await ListAllConceptsAsync(1000)).Single(c => c.Name == existing.Name).Title);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task CreateActionConcept_retried_with_the_same_request_id_creates_one_concept()
     {
         var before = await ListAllConceptsAsync(1000);
@@ -834,7 +834,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         }
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task CreateOrganizationalUnit_stores_the_unit_below_its_parent_and_ListOrganizationalUnits_lists_it()
     {
         var parentId = Unique("dezernat");
@@ -864,7 +864,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Contains("50 Fachbereich Soziales und Gesundheit", audit.Change);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task CreateOrganizationalUnit_refuses_duplicates_unknown_parents_and_invalid_input()
     {
         var unit = await NewUnitAsync();
@@ -891,7 +891,7 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Equal(before, await ListAllUnitsAsync(1000));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task CreateOrganizationalUnit_retried_with_the_same_request_id_creates_one_unit()
     {
         var before = await ListAllUnitsAsync(1000);

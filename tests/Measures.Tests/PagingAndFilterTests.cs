@@ -9,7 +9,7 @@ public abstract class PagingAndFilterTests(MeasuresFixture fixture) : MeasuresTe
 {
     // ---- paging -----------------------------------------------------------------------------------
 
-    [SkippableFact]
+    [Fact]
     public async Task Paging_through_25_measures_10_at_a_time_returns_each_once_in_order()
     {
         var slice = await NewSliceAsync();
@@ -44,7 +44,7 @@ public abstract class PagingAndFilterTests(MeasuresFixture fixture) : MeasuresTe
         Assert.Equal([5, 5, 5, 5, 5], fives);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Paging_neither_skips_nor_repeats_when_measures_are_added_or_retired_between_pages()
     {
         var slice = await NewSliceAsync();
@@ -60,7 +60,7 @@ public abstract class PagingAndFilterTests(MeasuresFixture fixture) : MeasuresTe
         Assert.Equal(created.Skip(3).Select(m => m.Name).Append(added.Name), rest.Select(m => m.Name));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Page_size_0_means_50_and_more_than_1000_is_clamped_to_1000()
     {
         var slice = await NewSliceAsync();
@@ -105,7 +105,7 @@ public abstract class PagingAndFilterTests(MeasuresFixture fixture) : MeasuresTe
         }, CancellationToken.None);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_negative_page_size_is_INVALID_ARGUMENT_naming_page_size_on_every_list_method()
     {
         var slice = await NewSliceAsync();
@@ -119,7 +119,7 @@ public abstract class PagingAndFilterTests(MeasuresFixture fixture) : MeasuresTe
         await Rpc.InvalidAsync(() => Admin.ListAuditRecordsAsync(new ListAuditRecordsRequest { PageSize = -1 }), "page_size");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_page_token_used_with_another_selection_is_INVALID_ARGUMENT_naming_page_token()
     {
         var slice = await NewSliceAsync();
@@ -150,7 +150,7 @@ public abstract class PagingAndFilterTests(MeasuresFixture fixture) : MeasuresTe
         Assert.Equal(2, next.Measures.Count);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_tampered_or_made_up_page_token_is_INVALID_ARGUMENT()
     {
         var slice = await NewSliceAsync();
@@ -180,7 +180,7 @@ public abstract class PagingAndFilterTests(MeasuresFixture fixture) : MeasuresTe
 
     // ---- filters ----------------------------------------------------------------------------------
 
-    [SkippableFact]
+    [Fact]
     public async Task Each_filter_field_selects_exactly_the_matching_measures()
     {
         var slice = await NewSliceAsync();
@@ -270,7 +270,7 @@ public abstract class PagingAndFilterTests(MeasuresFixture fixture) : MeasuresTe
         "create_time > \"2020-01-01T00:00:00Z\"",
     };
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(MalformedFilters))]
     public async Task A_malformed_filter_or_unknown_field_is_INVALID_ARGUMENT_naming_filter(string filter)
     {
@@ -279,7 +279,7 @@ public abstract class PagingAndFilterTests(MeasuresFixture fixture) : MeasuresTe
         await Rpc.InvalidAsync(() => StreamAllAsync(new StreamMeasuresRequest { Filter = filter }), "filter");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task An_unknown_filter_field_is_named_in_the_violation()
     {
         var violations = await Rpc.InvalidAsync(() => Reader.ListMeasuresAsync(new ListMeasuresRequest { Filter = "colour = red" }), "filter");

@@ -31,7 +31,7 @@ public abstract class SecurityTests(MeasuresFixture fixture) : MeasuresTestBase(
         Measure = new Measure { Name = measure, Title = title }, UpdateMask = new FieldMask { Paths = { "title" } },
     };
 
-    [SkippableFact]
+    [Fact]
     public async Task Calls_without_a_valid_token_are_UNAUTHENTICATED()
     {
         var slice = await NewSliceAsync();
@@ -63,7 +63,7 @@ public abstract class SecurityTests(MeasuresFixture fixture) : MeasuresTestBase(
         Assert.Empty((await Reader.ListStatusEventsAsync(new ListStatusEventsRequest { Parent = measure.Name })).StatusEvents);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_reader_may_read_everything_public_but_write_nothing()
     {
         var slice = await NewSliceAsync();
@@ -87,7 +87,7 @@ public abstract class SecurityTests(MeasuresFixture fixture) : MeasuresTestBase(
         Assert.Single(await AuditOfAsync(measure.Name));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Editors_workers_and_coordinators_have_exactly_their_rights()
     {
         var units = await UnitsAsync();
@@ -109,7 +109,7 @@ public abstract class SecurityTests(MeasuresFixture fixture) : MeasuresTestBase(
         Assert.Equal(units.InTop, await editor.GetMeasureAsync(new GetMeasureRequest { Name = units.InTop.Name }));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task An_editor_may_change_measures_of_their_unit_and_of_units_below_it()
     {
         var units = await UnitsAsync();
@@ -135,7 +135,7 @@ public abstract class SecurityTests(MeasuresFixture fixture) : MeasuresTestBase(
         await amtEditor.RecordStatusAsync(Status(units.InAmt.Name));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task An_editor_is_PERMISSION_DENIED_outside_their_units_and_for_unknown_measures()
     {
         var units = await UnitsAsync();
@@ -162,7 +162,7 @@ public abstract class SecurityTests(MeasuresFixture fixture) : MeasuresTestBase(
         }
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task The_recorder_of_a_status_event_is_the_token_subject()
     {
         var units = await UnitsAsync();

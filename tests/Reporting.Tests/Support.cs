@@ -17,12 +17,12 @@ public sealed class ReportingHost : IAsyncLifetime
 
     public TestHost Host { get; private set; } = null!;
 
-    public async Task InitializeAsync() =>
+    public async ValueTask InitializeAsync() =>
         Host = await TestHost.StartAsync(b => b.AddReportingService(), a => a.MapReportingService(), Settings());
 
     public static Dictionary<string, string?> Settings() => new() { ["OParl:BaseUrl"] = "https://ris.example.de/oparl" };
 
-    public async Task DisposeAsync() => await Host.DisposeAsync();
+    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
 
     public IntegrationServices.Contracts.Reporting.V1.ReportingCyclesService.ReportingCyclesServiceClient Client(params string[] roles) => new(Host.As(roles));
 

@@ -21,13 +21,13 @@ public sealed class SuiteUnderTest : IAsyncLifetime
 
     public Dictionary<string, TestHost> Hosts { get; } = new();
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         foreach (var (service, add, map) in Services)
             Hosts[service.FullName] = await TestHost.StartAsync(add, map);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var host in Hosts.Values) await host.DisposeAsync();
     }

@@ -48,7 +48,7 @@ public abstract class SnapshotStoreContract
         return new ComputedSnapshot(snapshot, content, SnapshotContent.Sha256Hex(content), 0, 0);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Concurrent_saves_store_one_snapshot_and_skip_the_rest()
     {
         await using var host = await StartAsync();
@@ -72,7 +72,7 @@ public abstract class SnapshotStoreContract
         Assert.All(recorded, r => Assert.NotNull(r.EndTime));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task A_failure_before_commit_writes_nothing()
     {
         await using var host = await StartAsync(new CrashOnce(SnapshotStep.BeforeCommit));
@@ -92,7 +92,7 @@ public abstract class SnapshotStoreContract
         Assert.Equal(Outcome.Succeeded, await store.SaveAsync(retry, id, Computed(id, cycle.ReferenceDate), "w", CancellationToken.None));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Lists_snapshots_runs_and_finds_the_previous_snapshot()
     {
         await using var host = await StartAsync();
@@ -133,7 +133,7 @@ public sealed class SqlServerSnapshotStoreContractTests : SnapshotStoreContract
     protected override Task<TestHost> StartAsync(ISnapshotFaultInjector? faults = null)
     {
         var connection = Environment.GetEnvironmentVariable(Variable);
-        Skip.If(string.IsNullOrWhiteSpace(connection), $"{Variable} is not set: the SQL Server contract tests of the snapshot store were skipped.");
+        Assert.SkipWhen(string.IsNullOrWhiteSpace(connection), $"{Variable} is not set: the SQL Server contract tests of the snapshot store were skipped.");
         var builder = new SqlConnectionStringBuilder(connection) { InitialCatalog = "snapshots_test_" + Guid.NewGuid().ToString("N")[..12] };
         return TestHost.StartAsync(b =>
         {

@@ -21,7 +21,7 @@ public sealed class SnapshotsFixture : IAsyncLifetime
 {
     public SnapshotEnvironment Env { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Env = await StartAsync();
         await Env.SeedUntilAsync(Utc(2025, 10, 10));
@@ -30,7 +30,7 @@ public sealed class SnapshotsFixture : IAsyncLifetime
         await Worker(worker).RunOnceAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await Env.DisposeAsync();
+    public async ValueTask DisposeAsync() => await Env.DisposeAsync();
 }
 
 public sealed class SnapshotsServiceTests(SnapshotsFixture fixture) : IClassFixture<SnapshotsFixture>

@@ -21,7 +21,7 @@ public sealed class SuiteFixture : IAsyncLifetime
 
     public IReadOnlyDictionary<string, (int Grpc, int Http)> Ports => _ports;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var settings = new Dictionary<string, string?>
         {
@@ -56,7 +56,7 @@ public sealed class SuiteFixture : IAsyncLifetime
         catch (HttpRequestException) { return false; }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _suite.StopAsync(CancellationToken.None);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

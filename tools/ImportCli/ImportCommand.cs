@@ -31,7 +31,7 @@ public static partial class ImportCommand
         (required), status (FINAL|PROVISIONAL|ESTIMATED, empty = FINAL), comment, dim.<key> (empty = total).
         """;
 
-    /// <param name="handler">For tests: the HTTP handler the channel uses (e.g. a TestServer's).</param>
+    /// <summary>Runs the command; <paramref name="handler"/> is the HTTP handler of the channel (a TestServer's in tests).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error,
         HttpMessageHandler? handler = null, CancellationToken cancellationToken = default)
     {

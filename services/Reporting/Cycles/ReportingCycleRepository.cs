@@ -60,8 +60,8 @@ public sealed class ReportingCycleRepository(Database database, AuditTrail audit
     }
 
     /// <summary>
-    /// Creates a cycle (idempotent per request id). <paramref name="historical"/> admits consultation
-    /// results (imports and seeding); the public create never has any.
+    /// Creates a cycle (idempotent per request id). Consultation results come only with historical
+    /// data (imports and seeding); the public create never has any.
     /// </summary>
     public Task<string> CreateAsync(Cycle cycle, WriteContext writer, string? requestId, CancellationToken ct) =>
         requestIds.CreateOnceAsync(requestId, writer.Method, async (connection, transaction) =>

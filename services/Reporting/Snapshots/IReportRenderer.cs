@@ -12,7 +12,7 @@ public sealed record RenderedReport(byte[] Content, string ContentType);
 /// <summary>
 /// Renders a snapshot as a report. The full German report (HTML with inline SVG charts, Markdown,
 /// CSV) is <c>IntegrationServices.Reporting.Reports.ReportRenderer</c>; tests may substitute another.
-/// <paramref name="cycle"/> comes redacted (no results of non-public consultations).
+/// The cycle comes redacted (no results of non-public consultations).
 /// </summary>
 public interface IReportRenderer
 {

@@ -27,7 +27,7 @@ public abstract class MeasuresFixture : IAsyncLifetime
 
     protected abstract IDictionary<string, string?>? Settings();
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         if (SkipReason is not null) return;
         Host = await TestHost.StartAsync(b =>
@@ -37,7 +37,7 @@ public abstract class MeasuresFixture : IAsyncLifetime
         }, a => a.MapMeasuresService(), Settings());
     }
 
-    public virtual async Task DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Host is not null) await Host.DisposeAsync();
     }
@@ -74,7 +74,7 @@ public sealed class SqlServerFixture : MeasuresFixture
         ["Storage:ConnectionString"] = new SqlConnectionStringBuilder(_server) { InitialCatalog = _database }.ConnectionString,
     };
 
-    public override async Task DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         if (SkipReason is not null) return;
