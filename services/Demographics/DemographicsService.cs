@@ -53,8 +53,9 @@ public sealed partial class DemographicsService(
         var requestId = RequestIds.Normalize(request.RequestId);
         var area = request.Area ?? throw ServiceException.Invalid("area", "is required");
         var row = ValidateArea(area, request.AreaId);
-        var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (connection, transaction) =>
+        var name = await requestIds.CreateOnceAsync(WriteContext.Of(context), requestId, request, async db =>
         {
+            var (connection, transaction) = (db.Connection, db.Transaction!);
             // Read inside the write transaction (SQLite: IMMEDIATE, i.e. writers serialized), so the
             // overlap check and the insert see the same areas.
             var areas = await catalog.LoadAreasAsync(connection, transaction, ct);
@@ -108,8 +109,8 @@ public sealed partial class DemographicsService(
                 "is required: lower-case letters, digits and '_', starting with a letter, at most 64 characters")
             .Text(indicator.Title, "indicator.title", 200)
             .Require(indicator.Unit is IndicatorUnit.Persons or IndicatorUnit.Percent, "indicator.unit", "is required: PERSONS or PERCENT")
-            .Text(indicator.Definition, "indicator.definition", 2000)
-            .Text(indicator.Source, "indicator.source", 2000);
+            .FreeText(indicator.Definition, "indicator.definition", 2000, required: true)
+            .FreeText(indicator.Source, "indicator.source", 2000, required: true);
         validator.ThrowIfInvalid();
         var row = new IndicatorRow
         {
@@ -119,8 +120,9 @@ public sealed partial class DemographicsService(
             Definition = indicator.Definition.Trim(),
             Source = indicator.Source.Trim(),
         };
-        var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (connection, transaction) =>
+        var name = await requestIds.CreateOnceAsync(WriteContext.Of(context), requestId, request, async db =>
         {
+            var (connection, transaction) = (db.Connection, db.Transaction!);
             var resource = Indicators.NameOf(row.Id);
             if (await catalog.FindIndicatorAsync(connection, transaction, row.Id, ct) is not null) throw ServiceException.AlreadyExists(resource);
             try
@@ -207,7 +209,7 @@ public sealed partial class DemographicsService(
         var validator = new Validator()
             .Text(area.Code, "area.code", 32)
             .Text(area.Title, "area.title", 200)
-            .Text(area.Description, "area.description", 2000, required: false)
+            .FreeText(area.Description, "area.description", 2000, required: false)
             .Require(area.Kind is AreaKind.City or AreaKind.District, "area.kind", "is required: CITY or DISTRICT");
         var id = string.IsNullOrEmpty(areaId) ? area.Code?.Trim() ?? "" : areaId;
         validator.Require(AreaId().IsMatch(id), string.IsNullOrEmpty(areaId) ? "area.code" : "area_id",

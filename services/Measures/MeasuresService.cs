@@ -37,8 +37,9 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         if (request.Measure is null) throw ServiceException.Invalid("measure", "is required");
         var fields = Parse(request.Measure, "measure");
         var caller = Caller.From(context);
-        var name = await UniqueAsync(() => requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
+        var name = await UniqueAsync(() => requestIds.CreateOnceAsync(WriteContext.Of(context), requestId, request, async db =>
         {
+            var (c, tx) = (db.Connection, db.Transaction!);
             await CheckReferencesAsync(c, tx, fields, selfId: 0, "measure", ct);
             if (await repository.CodeTakenAsync(c, tx, fields.Code, 0, ct))
                 throw ServiceException.AlreadyExists($"A measure with code '{fields.Code}'", $"A measure with code '{fields.Code}' already exists; codes are unique.");
@@ -162,13 +163,14 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         DateOnly? effective = null;
         try { effective = ProtoConvert.RequireDate(request.EffectiveDate, "effective_date"); }
         catch (ServiceException e) { v.Add("effective_date", e.Violations[0].Description); }
-        v.Text(request.Note, "note", MaxNote, required: false);
+        v.FreeText(request.Note, "note", MaxNote, required: false);
         v.ThrowIfInvalid();
 
         var caller = Caller.From(context);
         await EnsureEditorScopeAsync(caller, measureId, null, ct);
-        var name = await requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
+        var name = await requestIds.CreateOnceAsync(WriteContext.Of(context), requestId, request, async db =>
         {
+            var (c, tx) = (db.Connection, db.Transaction!);
             var measure = await repository.GetMeasureAsync(c, tx, measureId, BusinessCalendar.Today(clock), Now, ct)
                           ?? throw ServiceException.NotFound(request.Parent);
             if (measure.RetireTime is not null)
@@ -245,7 +247,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         var v = new Validator()
             .Text(concept.Title, "action_concept.title", MaxTitle)
             .Text(concept.CouncilPaper, "action_concept.council_paper", MaxCouncilPaper, required: false)
-            .Text(concept.Note, "action_concept.note", MaxNote, required: false);
+            .FreeText(concept.Note, "action_concept.note", MaxNote, required: false);
         var id = ChosenId(request.ActionConceptId, "action_concept_id", v);
         DateOnly? adopted = null;
         try { adopted = ProtoConvert.ToDateOnly(concept.AdoptedOn, "action_concept.adopted_on"); }
@@ -254,8 +256,9 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
 
         var row = new ActionConceptRow { Id = id, Title = concept.Title.Trim(), AdoptedOn = adopted, CouncilPaper = concept.CouncilPaper ?? "", Note = concept.Note ?? "", CreateTime = Now };
         // A retry returns the first call's concept, whose id need not be this call's (generated ids differ).
-        var name = await UniqueAsync(() => requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
+        var name = await UniqueAsync(() => requestIds.CreateOnceAsync(WriteContext.Of(context), requestId, request, async db =>
         {
+            var (c, tx) = (db.Connection, db.Transaction!);
             if (await repository.GetActionConceptAsync(c, tx, id, ct) is not null) throw ServiceException.AlreadyExists(Names.ActionConcept(id));
             await repository.InsertActionConceptAsync(c, tx, row, ct);
             await audit.AppendAsync(c, tx, context, Names.ActionConcept(id), new { created = row }, ct);
@@ -297,8 +300,9 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
 
         var row = new UnitRow { Id = id, Title = unit.Title.Trim(), ParentId = parentId, CreateTime = Now };
         // A retry returns the first call's unit, whose id need not be this call's (generated ids differ).
-        var name = await UniqueAsync(() => requestIds.CreateOnceAsync(requestId, context.Method, async (c, tx) =>
+        var name = await UniqueAsync(() => requestIds.CreateOnceAsync(WriteContext.Of(context), requestId, request, async db =>
         {
+            var (c, tx) = (db.Connection, db.Transaction!);
             if (await repository.GetUnitAsync(c, tx, id, ct) is not null) throw ServiceException.AlreadyExists(Names.Unit(id));
             if (parentId is not null && await repository.GetUnitAsync(c, tx, parentId, ct) is null)
                 throw ServiceException.Invalid("organizational_unit.parent", $"{unit.Parent} does not exist");
@@ -353,7 +357,7 @@ public sealed class MeasuresService(MeasureRepository repository, AuditTrail aud
         var v = new Validator()
             .Text(m.Code, $"{prefix}.code", MaxCode)
             .Text(m.Title, $"{prefix}.title", MaxTitle)
-            .Text(m.Description, $"{prefix}.description", MaxDescription, required: false);
+            .FreeText(m.Description, $"{prefix}.description", MaxDescription, required: false);
         v.Require(m.FieldOfAction is >= 1 and <= 8, $"{prefix}.field_of_action", $"must be a field of action between 1 and 8 (got {m.FieldOfAction})");
         string? concept = null, unit = null;
         long? parent = null;

@@ -1,3 +1,4 @@
+using IntegrationServices.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Configuration.Memory;
 
 namespace IntegrationServices.Suite;
@@ -38,7 +39,7 @@ public sealed class SuiteHost(IConfiguration configuration, ILogger<SuiteHost> l
         }
     }
 
-    private WebApplication BuildComponent(SuiteComponent component)
+    private WebApplication BuildComponent(Component component)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {

@@ -73,10 +73,16 @@ public sealed class AreasAndIndicatorsTests : DemographicsTest
 
         var retry = await client.CreateAreaAsync(new CreateAreaRequest
         {
-            Area = new Area { Code = "999", Title = "Testbezirk", Kind = AreaKind.District, ValidFrom = Date(2030, 1, 1) },
+            Area = new Area { Code = "999", Title = "Testbezirk", Kind = AreaKind.District, Parent = "areas/0", ValidFrom = Date(2030, 1, 1) },
             RequestId = "4b8e1f7e-9d7c-4c1e-9a55-000000000001",
         });
         Assert.Equal(created, retry);
+        var reused = await Assert.ThrowsAsync<RpcException>(() => client.CreateAreaAsync(new CreateAreaRequest
+        {
+            Area = new Area { Code = "998", Title = "Anderer Bezirk", Kind = AreaKind.District, ValidFrom = Date(2030, 1, 1) },
+            RequestId = "4b8e1f7e-9d7c-4c1e-9a55-000000000001",
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, reused.StatusCode);
 
         var duplicate = await Assert.ThrowsAsync<RpcException>(() => client.CreateAreaAsync(new CreateAreaRequest
         {

@@ -1,4 +1,5 @@
 using System.Reflection;
+using IntegrationServices.ServiceDefaults.Api;
 using IntegrationServices.ServiceDefaults.Storage;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using Xunit;
@@ -30,7 +31,14 @@ public static class TSqlFidelity
         return fragment;
     }
 
-    /// <summary>Every SQL statement the SQL Server dialect can issue, by "Type.Member".</summary>
+    /// <summary>
+    /// Every SQL statement the SQL Server dialect can issue, by "Type.Member": each string field and property
+    /// of every <see cref="SqlStatementsAttribute"/> class (instantiated for SQL Server), and each method
+    /// returning a string, called with sample arguments — every combination of its bool and enum
+    /// parameters, and for a <see cref="SqlFilter"/> one condition on every field of each
+    /// <see cref="FilterSpec"/> the class declares. A parameter of any other type fails the check, so that a
+    /// statement cannot escape it by taking one.
+    /// </summary>
     public static IReadOnlyList<(string Name, string Sql)> SqlServerStatements(params Assembly[] assemblies)
     {
         var statements = new List<(string, string)>();
@@ -47,8 +55,42 @@ public static class TSqlFidelity
             foreach (var property in type.GetProperties(flags).Where(p => p.PropertyType == typeof(string) && p.GetIndexParameters().Length == 0))
                 if (property.GetValue(property.GetMethod!.IsStatic ? null : instance) is string sql)
                     statements.Add(($"{type.Name}.{property.Name}", sql));
+            foreach (var method in type.GetMethods(flags).Where(m => m.ReturnType == typeof(string) && !m.IsSpecialName && m.GetParameters().Length > 0))
+                foreach (var arguments in SampleArguments(type, method))
+                    if (method.Invoke(method.IsStatic ? null : instance, arguments.Select(a => a.Value).ToArray()) is string sql)
+                        statements.Add(($"{type.Name}.{method.Name}({string.Join(", ", arguments.Select(a => a.Label))})", sql));
         }
         return statements;
+    }
+
+    private static IEnumerable<IReadOnlyList<(object? Value, string Label)>> SampleArguments(Type type, MethodInfo method)
+    {
+        IEnumerable<IReadOnlyList<(object?, string)>> combinations = [[]];
+        foreach (var parameter in method.GetParameters())
+        {
+            var samples = Samples(type, method, parameter).ToList();
+            combinations = combinations.SelectMany(c => samples.Select(s => (IReadOnlyList<(object?, string)>)[.. c, s])).ToList();
+        }
+        return combinations;
+    }
+
+    private static IEnumerable<(object? Value, string Label)> Samples(Type type, MethodInfo method, ParameterInfo parameter)
+    {
+        var t = parameter.ParameterType;
+        if (t == typeof(bool)) return [(false, $"{parameter.Name}: false"), (true, $"{parameter.Name}: true")];
+        if (t.IsEnum) return Enum.GetValues(t).Cast<object>().Select(v => ((object?)v, $"{parameter.Name}: {v}"));
+        if (t == typeof(SqlFilter))
+        {
+            var specs = type.GetMembers(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                .Select(m => m switch { FieldInfo f when f.FieldType == typeof(FilterSpec) => f.GetValue(null), PropertyInfo p when p.PropertyType == typeof(FilterSpec) => p.GetValue(null), _ => null })
+                .OfType<FilterSpec>().ToList();
+            return specs.Count == 0
+                ? [(SqlFilter.None, $"{parameter.Name}: none")]
+                : specs.Select(spec => ((object?)new SqlFilter(spec.Fields.Keys.Select(k => new FilterTerm(k, FilterOperator.Equal, "")).ToList(), spec.Fields),
+                    $"{parameter.Name}: {string.Join(" AND ", spec.Fields.Keys)}"));
+        }
+        throw new InvalidOperationException(
+            $"{type.Name}.{method.Name}: no sample argument for parameter '{parameter.Name}' of type {t.Name}; statement methods take bool, enum or SqlFilter parameters only.");
     }
 
     /// <summary>Asserts migrations and statements of the given service assembly (plus the shared ones).</summary>

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
+using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -39,6 +40,11 @@ public sealed class TestHost : IAsyncDisposable
 
     /// <summary>A fake clock starting at a fixed instant, so tests are reproducible.</summary>
     public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>A component of the suite (e.g. <c>SuiteComponents.Measures</c>) on its own TestServer.</summary>
+    public static Task<TestHost> StartAsync(Component component, IDictionary<string, string?>? settings = null,
+        FakeTimeProvider? clock = null, Action<WebApplicationBuilder>? customize = null, string? dataDirectory = null) =>
+        StartAsync(b => { customize?.Invoke(b); component.Add(b); }, component.Map, settings, clock, dataDirectory);
 
     public static async Task<TestHost> StartAsync(
         Action<WebApplicationBuilder> add,

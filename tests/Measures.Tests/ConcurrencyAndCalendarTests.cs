@@ -37,7 +37,8 @@ public abstract class ConcurrencyAndCalendarTests(MeasuresFixture fixture) : Mea
     {
         var slice = await NewSliceAsync();
         var requestId = Guid.NewGuid().ToString();
-        var created = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => CreateAsync(Draft(slice), requestId)));
+        var draft = Draft(slice);
+        var created = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => CreateAsync(draft, requestId)));
 
         Assert.Single(created.Select(m => m.Name).Distinct());
         Assert.Single(await ListAllAsync(new ListMeasuresRequest { Filter = UnitFilter(slice) }));

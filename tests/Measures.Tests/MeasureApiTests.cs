@@ -114,10 +114,11 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
     {
         var slice = await NewSliceAsync();
         var requestId = Guid.NewGuid().ToString();
-        var first = await CreateAsync(Draft(slice, title: "Erster Versuch"), requestId);
+        var draft = Draft(slice, title: "Erster Versuch");
+        var first = await CreateAsync(draft, requestId);
         Advance(TimeSpan.FromSeconds(3));
 
-        var retry = await CreateAsync(Draft(slice, title: "Wiederholung"), requestId);
+        var retry = await CreateAsync(draft, requestId);
 
         Assert.Equal(first.Name, retry.Name);
         Assert.Equal("Erster Versuch", retry.Title);
@@ -126,8 +127,14 @@ public abstract class MeasureApiTests(MeasuresFixture fixture) : MeasuresTestBas
         Assert.Single(await AuditOfAsync(first.Name));
 
         // The same UUID in its canonical and upper-case spelling is the same request.
-        var again = await CreateAsync(Draft(slice), requestId.ToUpperInvariant());
+        var again = await CreateAsync(draft, requestId.ToUpperInvariant());
         Assert.Equal(first.Name, again.Name);
+
+        // The same id with another payload is another request: refused, nothing created.
+        var other = draft.Clone();
+        other.Title = "Wiederholung";
+        await Rpc.InvalidAsync(() => Admin.CreateMeasureAsync(new CreateMeasureRequest { Measure = other, RequestId = requestId }), "request_id");
+        Assert.Single(await ListAllAsync(new ListMeasuresRequest { Filter = UnitFilter(slice) }));
     }
 
     [Theory]

@@ -143,7 +143,7 @@ public sealed class SeedTests
         // The worker's snapshot later moves it on: results are on record, so it is IN_CONSULTATION.
         var repository = (IntegrationServices.Reporting.Cycles.ReportingCycleRepository)host.Services.GetService(typeof(IntegrationServices.Reporting.Cycles.ReportingCycleRepository))!;
         var taken = await repository.MarkSnapshotTakenAsync("2018", "reportingCycles/2018/snapshot",
-            IntegrationServices.Reporting.Cycles.WriteContext.Seeding("test/worker"), CancellationToken.None);
+            IntegrationServices.ServiceDefaults.Auditing.WriteContext.System("system:seed", "Test", "test/worker", IntegrationServices.ServiceDefaults.Security.Roles.Admin), CancellationToken.None);
         Assert.Equal(State.InConsultation, taken.State);
     }
 }
@@ -164,7 +164,7 @@ public sealed class HttpJsonTests
             a => IntegrationServices.Reporting.ReportingServiceExtensions.MapReportingService(a));
         await ReportingDemoData.SeedAsync(host.Services, CancellationToken.None);
         var repository = (IntegrationServices.Reporting.Cycles.ReportingCycleRepository)host.Services.GetService(typeof(IntegrationServices.Reporting.Cycles.ReportingCycleRepository))!;
-        await repository.ModifyAsync("2018", null, IntegrationServices.Reporting.Cycles.WriteContext.Seeding("test"), c => (c with
+        await repository.ModifyAsync("2018", null, IntegrationServices.ServiceDefaults.Auditing.WriteContext.System("system:seed", "Test", "test", IntegrationServices.ServiceDefaults.Security.Roles.Admin), c => (c with
         {
             Consultations = c.Consultations.Select(x => x.Order == 6 ? x with { Result = "nichtöffentlich beraten" } : x).ToList(),
             Version = c.Version + 1,

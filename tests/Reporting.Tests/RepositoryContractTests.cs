@@ -1,3 +1,5 @@
+using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.ServiceDefaults.Auditing;
 using IntegrationServices.Contracts.Reporting.V1;
 using IntegrationServices.Reporting;
 using IntegrationServices.Reporting.Cycles;
@@ -20,7 +22,7 @@ public abstract class RepositoryContract
 {
     protected abstract Task<TestHost?> StartAsync();
 
-    private static readonly WriteContext Writer = WriteContext.Seeding("test/contract");
+    private static readonly WriteContext Writer = WriteContext.System("system:seed", "Test", "test/contract", Roles.Admin);
 
     private static Cycle NewCycle(string id, DateOnly reference, params ConsultationEntry[] consultations) => new()
     {
@@ -48,7 +50,7 @@ public abstract class RepositoryContract
         await using var host = await StartAsync();
         var repository = host!.Services.GetRequiredService<ReportingCycleRepository>();
         var cycle = NewCycle("k-fields", new DateOnly(2019, 12, 31), TwoConsultations);
-        Assert.Equal("reportingCycles/k-fields", await repository.CreateAsync(cycle, Writer, null, CancellationToken.None));
+        Assert.Equal("reportingCycles/k-fields", await repository.CreateAsync(cycle, Writer, null, new Google.Protobuf.WellKnownTypes.Empty(), CancellationToken.None));
         var read = await repository.GetAsync("k-fields", CancellationToken.None);
         Assert.NotNull(read);
         Assert.Equal(cycle with { Scope = read!.Scope, Consultations = read.Consultations }, read);
@@ -64,7 +66,7 @@ public abstract class RepositoryContract
         await using var host = await StartAsync();
         var repository = host!.Services.GetRequiredService<ReportingCycleRepository>();
         for (var i = 0; i < 4; i++)
-            await repository.CreateAsync(NewCycle($"k-list-{i}", new DateOnly(2040 + i, 6, 30)), Writer, null, CancellationToken.None);
+            await repository.CreateAsync(NewCycle($"k-list-{i}", new DateOnly(2040 + i, 6, 30)), Writer, null, new Google.Protobuf.WellKnownTypes.Empty(), CancellationToken.None);
         var terms = Filter.Parse("state = PLANNED AND reporting_date >= 2040-01-01", ReportingCycleRepository.FilterFields);
         var firstPage = await repository.ListAsync(terms, DateOnly.MinValue, "", 2, CancellationToken.None);
         Assert.Equal(new[] { "k-list-0", "k-list-1" }, firstPage.Select(c => c.Id));
@@ -80,8 +82,8 @@ public abstract class RepositoryContract
     {
         await using var host = await StartAsync();
         var repository = host!.Services.GetRequiredService<ReportingCycleRepository>();
-        await repository.CreateAsync(NewCycle("k-mod-a", new DateOnly(2030, 12, 31), TwoConsultations), Writer, null, CancellationToken.None);
-        await repository.CreateAsync(NewCycle("k-mod-b", new DateOnly(2031, 12, 31)), Writer, null, CancellationToken.None);
+        await repository.CreateAsync(NewCycle("k-mod-a", new DateOnly(2030, 12, 31), TwoConsultations), Writer, null, new Google.Protobuf.WellKnownTypes.Empty(), CancellationToken.None);
+        await repository.CreateAsync(NewCycle("k-mod-b", new DateOnly(2031, 12, 31)), Writer, null, new Google.Protobuf.WellKnownTypes.Empty(), CancellationToken.None);
 
         var stale = await Assert.ThrowsAsync<ServiceException>(() => repository.ModifyAsync("k-mod-a", "41", Writer,
             c => (c with { Title = "x", Version = c.Version + 1 }, new { }), CancellationToken.None));
@@ -91,7 +93,7 @@ public abstract class RepositoryContract
             c => (c with { ReferenceDate = new DateOnly(2030, 12, 31), Version = c.Version + 1 }, new { }), CancellationToken.None));
         Assert.Equal("DUPLICATE_REFERENCE_DATE", duplicate.Reason);
         var again = await Assert.ThrowsAsync<ServiceException>(() => repository.CreateAsync(
-            NewCycle("k-mod-c", new DateOnly(2030, 12, 31)), Writer, null, CancellationToken.None));
+            NewCycle("k-mod-c", new DateOnly(2030, 12, 31)), Writer, null, new Google.Protobuf.WellKnownTypes.Empty(), CancellationToken.None));
         Assert.Equal("DUPLICATE_REFERENCE_DATE", again.Reason);
 
         var modified = await repository.ModifyAsync("k-mod-a", "1", Writer, c => (c with

@@ -33,7 +33,7 @@ public sealed class ReportingHost : IAsyncLifetime
 
     /// <summary>The worker's transition, through the repository (the worker arrives with a later issue).</summary>
     public Task<Cycle> TakeSnapshotAsync(string name) =>
-        Repository.MarkSnapshotTakenAsync(CycleNames.ParseId(name), name + "/snapshot", WriteContext.Seeding("test/worker"), CancellationToken.None);
+        Repository.MarkSnapshotTakenAsync(CycleNames.ParseId(name), name + "/snapshot", IntegrationServices.ServiceDefaults.Auditing.WriteContext.System("system:seed", "Test", "test/worker", IntegrationServices.ServiceDefaults.Security.Roles.Admin), CancellationToken.None);
 }
 
 public static class T

@@ -1,3 +1,5 @@
+using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.ServiceDefaults.Auditing;
 using Google.Protobuf.WellKnownTypes;
 using IntegrationServices.Contracts.Reporting.V1;
 using IntegrationServices.Reporting;
@@ -30,7 +32,7 @@ public abstract class SnapshotStoreContract
             Id = id, Title = "Vertragstest " + id, ReferenceDate = reference, ReportingDate = reference.AddDays(2),
             Version = 1, CreateTime = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), UpdateTime = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc),
         };
-        await host.Services.GetRequiredService<ReportingCycleRepository>().CreateAsync(cycle, WriteContext.Seeding("test/contract"), null, CancellationToken.None);
+        await host.Services.GetRequiredService<ReportingCycleRepository>().CreateAsync(cycle, WriteContext.System("system:seed", "Test", "test/contract", Roles.Admin), null, new Google.Protobuf.WellKnownTypes.Empty(), CancellationToken.None);
         return id;
     }
 

@@ -96,7 +96,7 @@ public static class CycleRules
     {
         var v = new Validator();
         const string p = "reporting_cycle";
-        v.Text(input.Title, $"{p}.title", 400).Text(input.Description, $"{p}.description", 4000, required: false);
+        v.Text(input.Title, $"{p}.title", 400).FreeText(input.Description, $"{p}.description", 4000, required: false);
         var reference = Date(input.ReferenceDate, $"{p}.reference_date", v);
         var reporting = Date(input.ReportingDate, $"{p}.reporting_date", v);
         if (input.ReferenceDate is null) v.Add($"{p}.reference_date", "is required (the Stichtag)");
@@ -151,7 +151,7 @@ public static class CycleRules
                     change[path] = new { old = current.Title, @new = updated.Title };
                     break;
                 case "description":
-                    v.Text(input.Description, $"{p}.description", 4000, required: false);
+                    v.FreeText(input.Description, $"{p}.description", 4000, required: false);
                     updated = updated with { Description = input.Description?.Trim() ?? "" };
                     change[path] = new { old = current.Description, @new = updated.Description };
                     break;
@@ -266,8 +266,8 @@ public static class CycleRules
     {
         var v = new Validator();
         if (order <= 0) v.Add("order", "must be the positive order of a consultation of the cycle");
-        if (!postponed) v.Text(result, "result", 1000);
-        else v.Text(result, "result", 1000, required: false);
+        if (!postponed) v.FreeText(result, "result", 1000, required: true);
+        else v.FreeText(result, "result", 1000, required: false);
         if (!postponed && nextMeetingDate is not null) v.Add("next_meeting_date", "is only used with postponed = true");
         v.ThrowIfInvalid();
 

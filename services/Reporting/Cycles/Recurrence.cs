@@ -1,3 +1,4 @@
+using IntegrationServices.ServiceDefaults.Api;
 using System.Globalization;
 using IntegrationServices.ServiceDefaults.Errors;
 

@@ -12,14 +12,6 @@ using State = IntegrationServices.Contracts.Reporting.V1.ReportingCycle.Types.St
 
 namespace IntegrationServices.Reporting.Cycles;
 
-/// <summary>Who writes and through which method (for the audit trail).</summary>
-public sealed record WriteContext(Caller Caller, string Method)
-{
-    /// <summary>The administrative path of seeding and historical imports.</summary>
-    public static WriteContext Seeding(string method = "seed/ReportingDemoData") =>
-        new(new Caller("system:seed", "Demo data seeder", new HashSet<string> { Roles.Admin }, []), method);
-}
-
 /// <summary>Storage of reporting cycles and their Beratungsfolge (Dapper, one code path for both dialects).</summary>
 public sealed class ReportingCycleRepository(Database database, AuditTrail audit, RequestIds requestIds, TimeProvider clock)
 {
@@ -63,10 +55,10 @@ public sealed class ReportingCycleRepository(Database database, AuditTrail audit
     /// Creates a cycle (idempotent per request id). Consultation results come only with historical
     /// data (imports and seeding); the public create never has any.
     /// </summary>
-    public Task<string> CreateAsync(Cycle cycle, WriteContext writer, string? requestId, CancellationToken ct) =>
-        requestIds.CreateOnceAsync(requestId, writer.Method, async (connection, transaction) =>
+    public Task<string> CreateAsync(Cycle cycle, WriteContext writer, string? requestId, Google.Protobuf.IMessage request, CancellationToken ct) =>
+        requestIds.CreateOnceAsync(writer, requestId, request, async db =>
         {
-            await InsertAsync(connection, transaction, cycle, writer, ct);
+            await InsertAsync(db.Connection, db.Transaction!, cycle, writer, ct);
             return cycle.Name;
         }, ct);
 

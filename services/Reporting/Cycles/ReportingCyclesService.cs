@@ -24,7 +24,7 @@ public sealed class ReportingCyclesService(ReportingCycleRepository repository, 
         var id = NewId(request.ReportingCycleId, "reporting_cycle_id");
         if (request.ReportingCycle is null) throw ServiceException.Invalid("reporting_cycle", "is required");
         var cycle = CycleRules.New(request.ReportingCycle, id, repository.Now);
-        var name = await repository.CreateAsync(cycle, Writer(context), requestId, context.CancellationToken);
+        var name = await repository.CreateAsync(cycle, Writer(context), requestId, request, context.CancellationToken);
         return await GetOrThrow(name, context, reveal: true);
     }
 
@@ -168,7 +168,7 @@ public sealed class ReportingCyclesService(ReportingCycleRepository repository, 
             CreateTime = now,
             UpdateTime = now,
         };
-        var name = await repository.CreateAsync(cycle, Writer(context), requestId, context.CancellationToken);
+        var name = await repository.CreateAsync(cycle, Writer(context), requestId, request, context.CancellationToken);
         return await GetOrThrow(name, context, reveal: true);
     }
 
@@ -180,7 +180,7 @@ public sealed class ReportingCyclesService(ReportingCycleRepository repository, 
 
     private sealed record PageKey(DateOnly Date, string Id);
 
-    private static WriteContext Writer(ServerCallContext context) => new(Caller.From(context), context.Method);
+    private static WriteContext Writer(ServerCallContext context) => WriteContext.Of(context);
 
     private static bool Reveal(ServerCallContext context) => Caller.From(context).HasAnyRole(NonPublicReaders);
 

@@ -1,3 +1,5 @@
+using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.ServiceDefaults.Auditing;
 using System.Globalization;
 using System.Reflection;
 using IntegrationServices.Contracts.Reporting.V1;
@@ -36,8 +38,8 @@ public static class ReportingDemoData
             logger.LogInformation("Reporting demo data: cycles exist, nothing seeded.");
             return;
         }
-        var writer = WriteContext.Seeding();
-        await repository.CreateAsync(Cycle2018(), writer, requestId: null, ct);
+        var writer = WriteContext.System("system:seed", "Demo data seeder", "seed/ReportingDemoData", Roles.Admin);
+        await repository.CreateAsync(Cycle2018(), writer, requestId: null, new Google.Protobuf.WellKnownTypes.Empty(), ct);
         var (_, created) = await Cycles.ReportingCyclesService.PlanAsync(repository, RecurringRule(), writer, ct);
         logger.LogInformation("Reporting demo data: seeded reportingCycles/2018 and {Count} recurring cycles.", created);
     }

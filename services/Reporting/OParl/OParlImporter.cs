@@ -1,3 +1,4 @@
+using IntegrationServices.ServiceDefaults.Api;
 using System.Globalization;
 using System.Text.Json;
 using IntegrationServices.Contracts.Reporting.V1;

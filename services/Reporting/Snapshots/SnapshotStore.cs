@@ -1,3 +1,4 @@
+using IntegrationServices.ServiceDefaults.Auditing;
 using System.Text;
 using System.Text.Json;
 using Dapper;

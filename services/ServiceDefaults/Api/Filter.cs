@@ -45,7 +45,7 @@ public static class Filter
                 throw ServiceException.Invalid(fieldName, "expected `field operator value` at the end of the filter");
             var (field, op, value) = (tokens[i], tokens[i + 1], tokens[i + 2]);
             if (field.Quoted || !fields.TryGetValue(field.Text, out var spec))
-                throw ServiceException.Invalid(fieldName, $"unknown filter field '{field.Text}'; allowed: {string.Join(", ", fields.Keys)}");
+                throw ServiceException.Invalid(fieldName, $"unknown filter field '{TextRules.Printable(field.Text)}'; allowed: {string.Join(", ", fields.Keys)}");
             var @operator = op.Quoted ? (FilterOperator?)null : op.Text switch
             {
                 "=" => FilterOperator.Equal,
@@ -57,7 +57,7 @@ public static class Filter
                 _ => null,
             };
             if (@operator is null)
-                throw ServiceException.Invalid(fieldName, $"'{op.Text}' after '{field.Text}' is not an operator (=, !=, <, <=, >, >=)");
+                throw ServiceException.Invalid(fieldName, $"'{TextRules.Printable(op.Text)}' after '{field.Text}' is not an operator (=, !=, <, <=, >, >=)");
             if (!spec.OrderedOperators && @operator is not (FilterOperator.Equal or FilterOperator.NotEqual))
                 throw ServiceException.Invalid(fieldName, $"'{field.Text}' can only be compared with = or !=");
             try { spec.Convert(value.Text); }
@@ -69,12 +69,13 @@ public static class Filter
             i += 3;
             if (i == tokens.Count) return terms;
             if (tokens[i].Quoted || !tokens[i].Text.Equals("AND", StringComparison.Ordinal))
-                throw ServiceException.Invalid(fieldName, $"expected AND after '{value.Text}', found '{tokens[i].Text}' (only AND is supported)");
+                throw ServiceException.Invalid(fieldName, $"expected AND after '{TextRules.Printable(value.Text)}', found '{TextRules.Printable(tokens[i].Text)}' (only AND is supported)");
             i++;
             if (i == tokens.Count) throw ServiceException.Invalid(fieldName, "the filter ends with AND");
         }
     }
 
+    // TRANSITION: replaced by SqlFilter; goes once every list method uses FilterSpec.
     /// <summary>
     /// Appends <c>AND column op @fN</c> per term to <paramref name="where"/> and the converted values to
     /// <paramref name="parameters"/>; returns nothing caller-written into the SQL text.

@@ -5,32 +5,64 @@ using IntegrationServices.ServiceDefaults.Errors;
 
 namespace IntegrationServices.ServiceDefaults.Api;
 
+/// <summary>Where a page starts: after the keyset position <see cref="After"/> (default: the first page), at most <see cref="Limit"/> rows.</summary>
+/// <param name="After">The key of the last row of the previous page; default for the first page.</param>
+/// <param name="Limit">Rows to read: the page size plus one, which tells whether another page follows.</param>
+/// <param name="Now">"Now" of the listing: taken on the first page and carried in the token, so that every
+/// page of an answer that depends on the time (today's state, what is known now) sees the same instant.</param>
+public sealed record PageCursor<TKey>(TKey? After, int Limit, DateTime Now);
+
+/// <summary>One page of rows and the token of the next (empty at the end).</summary>
+public sealed record Page<TRow>(IReadOnlyList<TRow> Rows, string NextPageToken);
+
 /// <summary>
-/// AIP-158 paging: page_size 0 → default, larger than the maximum → clamped, negative → INVALID_ARGUMENT;
-/// opaque keyset tokens bound to the request's selection, so that a token used with other filter
-/// values is rejected instead of silently skipping rows.
+/// AIP-158 paging, the same for every list method: page_size 0 → default, larger than the maximum →
+/// clamped, negative → INVALID_ARGUMENT; opaque keyset tokens bound by an HMAC to the request's selection,
+/// so that a token used with other filter values is rejected instead of silently skipping rows.
 /// </summary>
 public static class Paging
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
 
-    public static int PageSize(int requested, string field = "page_size")
+    /// <summary>
+    /// Reads one page: validates page_size, decodes page_token against <paramref name="selection"/>, asks
+    /// <paramref name="fetch"/> for up to page size + 1 rows after the token's key, and encodes the key of
+    /// the page's last row (<paramref name="keyOf"/>) as the next token when more rows follow.
+    /// </summary>
+    public static async Task<Page<TRow>> Page<TRow, TKey>(
+        int pageSize, string? pageToken, string selection, TimeProvider clock,
+        Func<PageCursor<TKey>, Task<IReadOnlyList<TRow>>> fetch, Func<TRow, TKey> keyOf)
     {
-        if (requested < 0) throw ServiceException.Invalid(field, "must not be negative");
+        var size = PageSize(pageSize);
+        var token = Decode<Token<TKey>>(pageToken, selection);
+        var now = token?.Now ?? clock.GetUtcNow().UtcDateTime;
+        var rows = await fetch(new PageCursor<TKey>(token is null ? default : token.After, size + 1, now));
+        if (rows.Count <= size) return new Page<TRow>(rows, "");
+        var page = rows.Take(size).ToList();
+        return new Page<TRow>(page, Encode(new Token<TKey>(keyOf(page[^1]), DateTime.SpecifyKind(now, DateTimeKind.Utc)), selection));
+    }
+
+    /// <summary>A selection fingerprint: every request field that changes which rows are listed.</summary>
+    public static string Selection(params object?[] parts) => string.Join('\u001f', parts.Select(p => p?.ToString() ?? ""));
+
+    public static int PageSize(int requested)
+    {
+        if (requested < 0) throw ServiceException.Invalid("page_size", "must not be negative");
         return requested == 0 ? DefaultPageSize : Math.Min(requested, MaxPageSize);
     }
 
-    /// <summary>Encodes the keyset position after the last row returned, bound to the selection.</summary>
-    public static string Encode<TKey>(TKey key, string selection)
+    private sealed record Token<TKey>(TKey After, DateTime Now);
+
+    // TRANSITION: the three members below go once every list method uses Page.
+    public static string Encode<T>(T token, string selection)
     {
-        var payload = JsonSerializer.Serialize(key);
-        var mac = Mac(payload, selection);
-        return Base64Url(Encoding.UTF8.GetBytes(payload)) + "." + mac;
+        var payload = JsonSerializer.Serialize(token);
+        return Base64Url(Encoding.UTF8.GetBytes(payload)) + "." + Mac(payload, selection);
     }
 
     /// <summary>Decodes a token; empty → null (first page); foreign or tampered → INVALID_ARGUMENT.</summary>
-    public static TKey? Decode<TKey>(string? token, string selection, string field = "page_token")
+    public static T? Decode<T>(string? token, string selection)
     {
         if (string.IsNullOrEmpty(token)) return default;
         var dot = token.IndexOf('.');
@@ -40,18 +72,16 @@ public static class Paging
             {
                 var payload = Encoding.UTF8.GetString(FromBase64Url(token[..dot]));
                 if (CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Mac(payload, selection)), Encoding.ASCII.GetBytes(token[(dot + 1)..])))
-                    return JsonSerializer.Deserialize<TKey>(payload);
+                    return JsonSerializer.Deserialize<T>(payload);
             }
         }
-        catch (Exception e) when (e is FormatException or JsonException or ArgumentException) { }
-        throw ServiceException.Invalid(field, "is not a page token of this request; it was issued for another filter, or was altered. Start again without page_token.");
+        catch (Exception e) when (e is FormatException or JsonException or ArgumentException or NotSupportedException) { }
+        throw ServiceException.Invalid("page_token",
+            "is not a page token of this request; it was issued for another filter, or was altered. Start again without page_token.");
     }
 
-    /// <summary>A selection fingerprint: every request field that changes which rows are listed.</summary>
-    public static string Selection(params object?[] parts) => string.Join('\u001f', parts.Select(p => p?.ToString() ?? ""));
-
     // A fixed key: tokens are not secrets, the MAC only makes tokens tamper-evident and selection-bound.
-    private static readonly byte[] Key = "IntegrationServices.PageToken.v1"u8.ToArray();
+    private static readonly byte[] Key = "IntegrationServices.PageToken.v2"u8.ToArray();
 
     private static string Mac(string payload, string selection) =>
         Base64Url(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes(payload + '\u001e' + selection))[..16]);

@@ -1,18 +1,21 @@
-using System.Data.Common;
-using Dapper;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using IntegrationServices.ServiceDefaults.Api;
 using IntegrationServices.ServiceDefaults.Errors;
 using IntegrationServices.ServiceDefaults.Storage;
 
 namespace IntegrationServices.ServiceDefaults.Auditing;
 
 /// <summary>
-/// AIP-155 request ids: a create retried with the same <c>request_id</c> returns the first result
-/// and creates nothing new. The id is stored in the create's own transaction, so a create that
-/// rolls back leaves no id behind.
+/// AIP-155 request ids: a create retried with the same <c>request_id</c> returns the first result and
+/// creates nothing new. An id belongs to its caller (two callers may pick the same UUID without seeing
+/// each other's resources) and to its request: the same id with another payload or method is
+/// INVALID_ARGUMENT, never a silent answer to a different question. The id is stored in the create's own
+/// transaction, so a create that rolls back leaves no id behind.
 /// </summary>
 public sealed class RequestIds(Database database, TimeProvider clock)
 {
-    private readonly RequestIdSql _sql = new(database.Dialect);
+    private readonly RequestIdSql _sql = new();
 
     /// <summary>Validates the optional id: empty, or a UUID.</summary>
     public static string? Normalize(string? requestId, string field = "request_id")
@@ -22,62 +25,82 @@ public sealed class RequestIds(Database database, TimeProvider clock)
         return guid.ToString("D");
     }
 
-    /// <summary>The resource a previous call with this id created, or null.</summary>
-    public async Task<string?> FindAsync(DbConnection connection, DbTransaction? transaction, string? requestId, string method, CancellationToken ct)
-    {
-        if (requestId is null) return null;
-        var row = await connection.QuerySingleOrDefaultAsync<(string Method, string Resource)?>(
-            new CommandDefinition(_sql.Find, new { RequestId = requestId }, transaction, cancellationToken: ct));
-        if (row is null) return null;
-        if (row.Value.Method != method)
-            throw ServiceException.Invalid("request_id", $"was already used for another method ({row.Value.Method}); use a new UUID per request");
-        return row.Value.Resource;
-    }
-
-    public async Task RememberAsync(DbConnection connection, DbTransaction transaction, string? requestId, string method, string resource, CancellationToken ct)
-    {
-        if (requestId is null) return;
-        await connection.ExecuteAsync(new CommandDefinition(_sql.Insert,
-            new { RequestId = requestId, Method = method, Resource = resource, CreateTime = clock.GetUtcNow().UtcDateTime },
-            transaction, cancellationToken: ct));
-    }
-
     /// <summary>
-    /// Runs an idempotent create: returns the existing resource's name when the id was seen, else runs
-    /// <paramref name="create"/> (which returns the new name) and remembers the id in the same
-    /// transaction. A concurrent duplicate loses on the primary key and then reads the winner's result.
+    /// Runs an idempotent create in one write transaction: returns the resource a previous call of this
+    /// caller with this id created, else runs <paramref name="create"/> (which returns the new name) and
+    /// remembers the id with a hash of <paramref name="request"/>. A concurrent duplicate loses on the
+    /// primary key and then reads the winner's result.
     /// </summary>
-    public async Task<string> CreateOnceAsync(string? requestId, string method,
-        Func<DbConnection, DbTransaction, Task<string>> create, CancellationToken ct)
+    public async Task<string> CreateOnceAsync(WriteContext writer, string? requestId, IMessage request,
+        Func<DbScope, Task<string>> create, CancellationToken ct)
     {
+        var id = Normalize(requestId);
+        var key = id is null ? null : new Key(writer.Caller.Subject, id, writer.Method, Hash(request));
         try
         {
-            return await database.InTransactionAsync(async (connection, transaction) =>
+            return await database.WriteAsync(async db =>
             {
-                if (await FindAsync(connection, transaction, requestId, method, ct) is { } existing) return existing;
-                var name = await create(connection, transaction);
-                await RememberAsync(connection, transaction, requestId, method, name, ct);
+                if (key is not null && await FindAsync(db, key, ct) is { } existing) return existing;
+                var name = await create(db);
+                if (key is not null)
+                    await db.ExecuteAsync(_sql.Insert, new
+                    {
+                        key.Subject, key.RequestId, key.Method, key.RequestHash, Resource = name, CreateTime = clock.GetUtcNow().UtcDateTime,
+                    }, ct);
                 return name;
             }, ct);
         }
-        catch (Exception e) when (requestId is not null && database.Dialect.IsUniqueViolation(e))
+        catch (Exception e) when (key is not null && database.Dialect.IsUniqueViolation(e))
         {
-            await using var connection = await database.OpenAsync(ct);
-            if (await FindAsync(connection, null, requestId, method, ct) is { } winner) return winner;
+            if (await database.ReadAsync(db => FindAsync(db, key, ct), ct) is { } winner) return winner;
             throw;
         }
+    }
+
+    private sealed record Key(string Subject, string RequestId, string Method, string RequestHash);
+
+    private async Task<string?> FindAsync(DbScope db, Key key, CancellationToken ct)
+    {
+        var row = await db.QuerySingleOrDefaultAsync<StoredRow>(_sql.Find, new { key.Subject, key.RequestId }, ct);
+        if (row is null) return null;
+        if (row.Method != key.Method || row.RequestHash != key.RequestHash)
+            throw ServiceException.Invalid("request_id",
+                $"was already used for another request ({row.Method}); a retry must repeat the request exactly, a new request needs a new UUID");
+        return row.Resource;
+    }
+
+    /// <summary>The request as the caller meant it: its bytes without the request id (whose spelling may vary, e.g. in case).</summary>
+    private static string Hash(IMessage request)
+    {
+        var payload = request.Descriptor.FindFieldByName("request_id") is { } field ? Without(request, field) : request;
+        return Convert.ToHexStringLower(SHA256.HashData(payload.ToByteArray()));
+    }
+
+    private static IMessage Without(IMessage request, Google.Protobuf.Reflection.FieldDescriptor field)
+    {
+        var copy = request.Descriptor.Parser.ParseFrom(request.ToByteString());
+        field.Accessor.Clear(copy);
+        return copy;
+    }
+
+    private sealed record StoredRow
+    {
+        public string Method { get; init; } = "";
+        public string RequestHash { get; init; } = "";
+        public string Resource { get; init; } = "";
     }
 }
 
 [SqlStatements]
-public sealed class RequestIdSql(SqlDialect dialect)
+public sealed class RequestIdSql
 {
-    public SqlDialect Dialect { get; } = dialect;
-
-    public string Find => "SELECT method AS Method, resource AS Resource FROM request_ids WHERE request_id = @RequestId";
+    public string Find => """
+        SELECT method AS Method, request_hash AS RequestHash, resource AS Resource
+        FROM request_ids WHERE subject = @Subject AND request_id = @RequestId
+        """;
 
     public string Insert => """
-        INSERT INTO request_ids (request_id, method, resource, create_time)
-        VALUES (@RequestId, @Method, @Resource, @CreateTime)
+        INSERT INTO request_ids (subject, request_id, method, request_hash, resource, create_time)
+        VALUES (@Subject, @RequestId, @Method, @RequestHash, @Resource, @CreateTime)
         """;
 }

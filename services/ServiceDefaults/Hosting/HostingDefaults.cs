@@ -123,9 +123,10 @@ public static class HostingDefaults
         if (services.All(d => d.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
     }
 
-    /// <summary>Maps health (gRPC and HTTP), reflection and the security middleware.</summary>
+    /// <summary>Maps the HTTP error model, health (gRPC and HTTP), reflection and the security middleware.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseMiddleware<HttpErrorMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcHealthChecksService().AllowAnonymous();

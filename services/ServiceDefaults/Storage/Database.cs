@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.ServiceDefaults.Observability;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
@@ -74,23 +75,40 @@ public sealed class Database
     }
 
     /// <summary>
+    /// Runs a read on its own connection, without a transaction; the connection is released when
+    /// <paramref name="work"/> returns. How long it was held is recorded as <paramref name="operation"/>.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(Func<DbScope, Task<T>> work, CancellationToken ct, [CallerMemberName] string operation = "")
+    {
+        await using var connection = await OpenAsync(ct, operation);
+        return await work(new DbScope(connection, null, CommandTimeout));
+    }
+
+    /// <summary>
     /// Runs <paramref name="work"/> in one transaction: committed when it returns, rolled back when it
     /// throws, so a failed request never leaves a partial write. SQLite transactions are IMMEDIATE
     /// (Microsoft.Data.Sqlite's default), which serializes writers instead of failing on lock upgrade.
     /// </summary>
-    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct,
-        [CallerMemberName] string operation = "")
+    public async Task<T> WriteAsync<T>(Func<DbScope, Task<T>> work, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         await using var connection = await OpenAsync(ct, operation);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        var result = await work(connection, transaction);
+        var result = await work(new DbScope(connection, transaction, CommandTimeout));
         await transaction.CommitAsync(ct);
         return result;
     }
 
+    public Task WriteAsync(Func<DbScope, Task> work, CancellationToken ct, [CallerMemberName] string operation = "") =>
+        WriteAsync<bool>(async scope => { await work(scope); return true; }, ct, operation);
+
+    // TRANSITION: the two below go once every repository takes a DbScope.
+    public Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct,
+        [CallerMemberName] string operation = "") =>
+        WriteAsync(scope => work(scope.Connection, scope.Transaction!), ct, operation);
+
     public Task InTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken ct,
         [CallerMemberName] string operation = "") =>
-        InTransactionAsync<bool>(async (c, t) => { await work(c, t); return true; }, ct, operation);
+        WriteAsync(scope => work(scope.Connection, scope.Transaction!), ct, operation);
 
     /// <summary>
     /// SQLite only: switches the database file to write-ahead logging. In SQLite's default rollback
@@ -118,6 +136,3 @@ public sealed class Database
         await command.ExecuteScalarAsync(ct);
     }
 }
-
-/// <summary>Who a service is: its gRPC service name (health, audit domain) and its database name.</summary>
-public sealed record ServiceIdentity(string GrpcServiceName, string StorageName);
