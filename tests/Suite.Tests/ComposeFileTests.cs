@@ -1,10 +1,9 @@
 using System.Text.RegularExpressions;
 using IntegrationServices.Testing;
-using Xunit;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Suite.Tests;
+namespace IntegrationServices.Suite.Tests;
 
 /// <summary>
 /// No Docker engine runs here, so compose.yaml is checked structurally: every component with the

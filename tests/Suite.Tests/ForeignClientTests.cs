@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using IntegrationServices.Testing;
-using Xunit;
 
-namespace Suite.Tests;
+namespace IntegrationServices.Suite.Tests;
 
 /// <summary>
 /// A real non-.NET client (Python grpcio, using server reflection only) against the running Suite:

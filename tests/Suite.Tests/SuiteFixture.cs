@@ -2,9 +2,8 @@ using System.Net;
 using IntegrationServices.Suite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Xunit;
 
-namespace Suite.Tests;
+namespace IntegrationServices.Suite.Tests;
 
 /// <summary>The Suite host's real composition on real Kestrel sockets, on free loopback ports.</summary>
 [CollectionDefinition(Name)]

@@ -7,9 +7,8 @@ using IntegrationServices.Contracts.Measures.V1;
 using IntegrationServices.Suite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Xunit;
 
-namespace Suite.Tests;
+namespace IntegrationServices.Suite.Tests;
 
 /// <summary>
 /// The Suite host's real composition on real Kestrel sockets (free loopback ports): the h2c gRPC

@@ -3,9 +3,8 @@ using Google.Protobuf.Reflection;
 using Grpc.Core;
 using IntegrationServices.ServiceDefaults.Security;
 using IntegrationServices.Testing;
-using Xunit;
 
-namespace Security.Tests;
+namespace IntegrationServices.Suite.Tests.Security;
 
 /// <summary>
 /// Calls every public method of every service under every role, without a token and with broken

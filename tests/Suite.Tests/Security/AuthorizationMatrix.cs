@@ -1,6 +1,6 @@
 using IntegrationServices.ServiceDefaults.Security;
 
-namespace Security.Tests;
+namespace IntegrationServices.Suite.Tests.Security;
 
 /// <summary>
 /// Who may call what — the suite's authorization matrix, written down independently of the

@@ -2,15 +2,13 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using IntegrationServices.Contracts.Measures.V1;
-using IntegrationServices.Measures;
 using IntegrationServices.ServiceDefaults.Security;
 using IntegrationServices.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Xunit;
 using MeasuresClient = IntegrationServices.Contracts.Measures.V1.MeasuresService.MeasuresServiceClient;
 
-namespace Security.Tests;
+namespace IntegrationServices.Suite.Tests.Security;
 
 /// <summary>TLS comes from standard Kestrel endpoint configuration, on real sockets.</summary>
 public sealed class TransportSecurityTests
@@ -37,9 +35,9 @@ public sealed class TransportSecurityTests
             ["Storage:DataDirectory"] = directory,
             ["Auth:SigningKey"] = TestTokens.SigningKey,
         });
-        builder.AddMeasuresService();
+        SuiteComponents.Measures.Add(builder);
         await using var app = builder.Build();
-        app.MapMeasuresService();
+        SuiteComponents.Measures.Map(app);
         await app.StartAsync();
         // Port 0 lets the kernel choose; the TLS endpoint is the https address.
         var grpcPort = new Uri(app.Urls.Single(u => u.StartsWith("https://", StringComparison.Ordinal))).Port;

@@ -1,13 +1,11 @@
 using Grpc.Core;
 using IntegrationServices.Contracts.Measures.V1;
 using MeasuresClient = IntegrationServices.Contracts.Measures.V1.MeasuresService.MeasuresServiceClient;
-using IntegrationServices.Measures;
 using IntegrationServices.ServiceDefaults.Security;
 using IntegrationServices.Testing;
 using Microsoft.Extensions.Options;
-using Xunit;
 
-namespace Security.Tests;
+namespace IntegrationServices.Suite.Tests.Security;
 
 /// <summary>What the hosting defaults refuse before any method runs.</summary>
 public sealed class HostingSecurityTests
@@ -15,8 +13,7 @@ public sealed class HostingSecurityTests
     [Fact]
     public async Task Development_mode_refuses_a_non_loopback_binding()
     {
-        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(
-            b => b.AddMeasuresService(), a => a.MapMeasuresService(),
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(SuiteComponents.Measures,
             new Dictionary<string, string?>
             {
                 ["Auth:Mode"] = "Development",
@@ -29,7 +26,7 @@ public sealed class HostingSecurityTests
     [Fact]
     public async Task Development_mode_on_loopback_serves_token_less_calls_but_still_validates_tokens()
     {
-        await using var host = await TestHost.StartAsync(b => b.AddMeasuresService(), a => a.MapMeasuresService(),
+        await using var host = await TestHost.StartAsync(SuiteComponents.Measures,
             new Dictionary<string, string?> { ["Auth:Mode"] = "Development" });
         var anonymous = new MeasuresClient(host.Invoker());
         Assert.Equal(8, (await anonymous.ListFieldsOfActionAsync(new ListFieldsOfActionRequest())).FieldsOfAction.Count);
@@ -42,8 +39,7 @@ public sealed class HostingSecurityTests
     [Fact]
     public async Task Jwt_mode_refuses_a_short_signing_key_on_start()
     {
-        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(
-            b => b.AddMeasuresService(), a => a.MapMeasuresService(),
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(SuiteComponents.Measures,
             new Dictionary<string, string?> { ["Auth:SigningKey"] = "too-short" }));
         Assert.Contains("32 bytes", e.Message);
     }
@@ -51,8 +47,7 @@ public sealed class HostingSecurityTests
     [Fact]
     public async Task Jwt_mode_without_authority_or_key_refuses_to_start()
     {
-        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(
-            b => b.AddMeasuresService(), a => a.MapMeasuresService(),
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(SuiteComponents.Measures,
             new Dictionary<string, string?> { ["Auth:SigningKey"] = "" }));
         Assert.Contains("Auth:Authority", e.Message);
     }
@@ -60,7 +55,7 @@ public sealed class HostingSecurityTests
     [Fact]
     public async Task Health_and_probes_stay_anonymous_in_jwt_mode()
     {
-        await using var host = await TestHost.StartAsync(b => b.AddMeasuresService(), a => a.MapMeasuresService());
+        await using var host = await TestHost.StartAsync(SuiteComponents.Measures);
         var health = new Grpc.Health.V1.Health.HealthClient(host.Invoker());
         Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving,
             (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest())).Status);
@@ -72,7 +67,7 @@ public sealed class HostingSecurityTests
     [Fact]
     public async Task Oversized_messages_are_refused_with_a_clear_status()
     {
-        await using var host = await TestHost.StartAsync(b => b.AddMeasuresService(), a => a.MapMeasuresService(),
+        await using var host = await TestHost.StartAsync(SuiteComponents.Measures,
             new Dictionary<string, string?> { ["Limits:MaxMessageBytes"] = "4096" });
         var client = new MeasuresClient(host.As(Roles.Admin));
         var e = await Assert.ThrowsAsync<RpcException>(() => client.CreateMeasureAsync(new CreateMeasureRequest
