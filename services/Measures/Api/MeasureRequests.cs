@@ -11,8 +11,8 @@ namespace IntegrationServices.Measures.Api;
 
 /// <summary>
 /// The requests on measures and status events, validated into the domain's inputs: every bad field is
-/// one violation, all reported at once (a malformed resource name first, since nothing else can be judged
-/// without knowing the resource).
+/// one violation, reported together. Only UpdateMeasure stops early, at a malformed measure.name or
+/// update_mask, since which fields it judges depends on them.
 /// </summary>
 internal static class MeasureRequests
 {
