@@ -1,5 +1,7 @@
+using IntegrationServices.Measures.Api;
+using IntegrationServices.Measures.Application;
+using IntegrationServices.Measures.Storage;
 using IntegrationServices.ServiceDefaults.Hosting;
-using IntegrationServices.ServiceDefaults.Storage;
 
 namespace IntegrationServices.Measures;
 
@@ -13,6 +15,10 @@ public static class MeasuresServiceExtensions
     {
         builder.AddServiceDefaults(Identity, Ports);
         builder.Services.AddSingleton<MeasureRepository>();
+        builder.Services.AddSingleton<CatalogueRepository>();
+        builder.Services.AddSingleton<MeasureChecks>();
+        builder.Services.AddSingleton<MeasureApplication>();
+        builder.Services.AddSingleton<CatalogueApplication>();
         return builder;
     }
 

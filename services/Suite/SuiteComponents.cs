@@ -1,6 +1,7 @@
 using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.Demographics;
 using IntegrationServices.Measures;
+using IntegrationServices.Measures.Application;
 using IntegrationServices.Reporting;
 using IntegrationServices.Reporting.Demo;
 using IntegrationServices.SnapshotWorker;

@@ -60,22 +60,32 @@ public abstract class AuditTests(MeasuresFixture fixture) : MeasuresTestBase(fix
         Assert.All(records, r => Assert.Equal(subject, r.Subject));
         Assert.All(records, r => Assert.Equal(subject, r.SubjectName));
 
+        // One JSON shape for every change: {"action": …, "update_mask": […] (updates only), "fields": {name: {"old": …, "new": …}}}.
         JsonElement Change(int i) => JsonDocument.Parse(records[i].Change).RootElement;
-        Assert.Equal("Auditkonzept", Change(0).GetProperty("created").GetProperty("title").GetString());
-        Assert.Equal("20-12345", Change(0).GetProperty("created").GetProperty("council_paper").GetString());
-        Assert.Equal("Auditeinheit", Change(1).GetProperty("created").GetProperty("title").GetString());
-        Assert.Equal(code, Change(2).GetProperty("created").GetProperty("code").GetString());
-        Assert.Equal("Vorher", Change(2).GetProperty("created").GetProperty("title").GetString());
+        JsonElement New(int i, string field) => Change(i).GetProperty("fields").GetProperty(field).GetProperty("new");
+        JsonElement Old(int i, string field) => Change(i).GetProperty("fields").GetProperty(field).GetProperty("old");
+        bool HasOld(int i, string field) => Change(i).GetProperty("fields").GetProperty(field).TryGetProperty("old", out _);
+        Assert.Equal(["created", "created", "created", "updated", "recorded", "retired"], Enumerable.Range(0, 6).Select(i => Change(i).GetProperty("action").GetString()));
+        Assert.All(Enumerable.Range(0, 6).Where(i => i != 3), i => Assert.False(Change(i).TryGetProperty("update_mask", out _)));
+        Assert.Equal("Auditkonzept", New(0, "title").GetString());
+        Assert.Equal("20-12345", New(0, "council_paper").GetString());
+        Assert.False(HasOld(0, "title"));
+        Assert.Equal("Auditeinheit", New(1, "title").GetString());
+        Assert.Equal(code, New(2, "code").GetString());
+        Assert.Equal("Vorher", New(2, "title").GetString());
+        Assert.Equal(3, New(2, "field_of_action").GetInt32());
+        Assert.False(HasOld(2, "code"));
         Assert.Equal(["title", "field_of_action"], Change(3).GetProperty("update_mask").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal("Vorher", Change(3).GetProperty("old").GetProperty("title").GetString());
-        Assert.Equal(3, Change(3).GetProperty("old").GetProperty("field_of_action").GetInt32());
-        Assert.Equal("Nachher", Change(3).GetProperty("new").GetProperty("title").GetString());
-        Assert.Equal(4, Change(3).GetProperty("new").GetProperty("field_of_action").GetInt32());
-        Assert.Equal("IMPLEMENTED", Change(4).GetProperty("status").GetString());
-        Assert.Equal(100, Change(4).GetProperty("progress_percent").GetInt32());
-        Assert.Equal("2024-12-31", Change(4).GetProperty("effective_date").GetString());
-        Assert.Equal("fertig", Change(4).GetProperty("note").GetString());
-        Assert.True(Change(5).GetProperty("retired").GetBoolean());
+        Assert.Equal(["title", "field_of_action"], Change(3).GetProperty("fields").EnumerateObject().Select(p => p.Name));
+        Assert.Equal("Vorher", Old(3, "title").GetString());
+        Assert.Equal(3, Old(3, "field_of_action").GetInt32());
+        Assert.Equal("Nachher", New(3, "title").GetString());
+        Assert.Equal(4, New(3, "field_of_action").GetInt32());
+        Assert.Equal("IMPLEMENTED", New(4, "status").GetString());
+        Assert.Equal(100, New(4, "progress_percent").GetInt32());
+        Assert.Equal("2024-12-31", New(4, "effective_date").GetString());
+        Assert.Equal("fertig", New(4, "note").GetString());
+        Assert.Equal(times[5], New(5, "retire_time").GetDateTime().ToUniversalTime());
     }
 
     [Fact]
@@ -124,19 +134,16 @@ public abstract class AuditTests(MeasuresFixture fixture) : MeasuresTestBase(fix
         for (var i = 0; i < 7; i++) resources.Add((await client.CreateMeasureAsync(new CreateMeasureRequest { Measure = Draft(slice) })).Name);
 
         var filter = $"subject = \"{subject}\"";
-        var seen = new List<AuditRecord>();
-        var sizes = new List<int>();
-        var request = new ListAuditRecordsRequest { Filter = filter, PageSize = 3 };
-        while (true)
+        var (seen, sizes) = await PagesAsync<AuditRecord>(async token =>
         {
-            var page = await Admin.ListAuditRecordsAsync(request);
-            sizes.Add(page.AuditRecords.Count);
-            seen.AddRange(page.AuditRecords);
-            if (page.NextPageToken == "") break;
-            request.PageToken = page.NextPageToken;
-            var foreign = new ListAuditRecordsRequest { Filter = $"subject = \"someone-else\"", PageSize = 3, PageToken = page.NextPageToken };
-            await Rpc.InvalidAsync(() => Admin.ListAuditRecordsAsync(foreign), "page_token");
-        }
+            var page = await Admin.ListAuditRecordsAsync(new ListAuditRecordsRequest { Filter = filter, PageSize = 3, PageToken = token });
+            if (page.NextPageToken != "")
+            {
+                var foreign = new ListAuditRecordsRequest { Filter = "subject = \"someone-else\"", PageSize = 3, PageToken = page.NextPageToken };
+                await Rpc.InvalidAsync(() => Admin.ListAuditRecordsAsync(foreign), "page_token");
+            }
+            return (page.AuditRecords, page.NextPageToken);
+        });
 
         Assert.Equal([3, 3, 1], sizes);
         Assert.Equal(resources, seen.Select(r => r.Resource));

@@ -1,6 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
 using IntegrationServices.ServiceDefaults.Api;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationServices.Measures.Tests;
 
@@ -57,17 +56,9 @@ public abstract class ConcurrencyAndCalendarTests(MeasuresFixture fixture) : Mea
     public async Task Writes_succeed_while_a_bulk_consumer_is_still_reading_a_stream()
     {
         var slice = await NewSliceAsync();
-        var repository = Host.Services.GetRequiredService<MeasureRepository>();
-        var unit = slice.Unit["units/".Length..];
-        var concept = slice.Concept["actionConcepts/".Length..];
         var prefix = Unique("S");
-        await repository.Database.InTransactionAsync(async (c, tx) =>
-        {
-            for (var i = 0; i < 3000; i++)
-                await repository.InsertMeasureAsync(c, tx,
-                    new MeasureFields($"{prefix}-{i:D4}", $"Maßnahme mit einem etwas längeren Titel, damit der Strom groß wird {i}", new string('x', 300),
-                        concept, 1, unit, null, new DateOnly(2016, 1, 1)), Now, "bulk-test", CancellationToken.None);
-        }, CancellationToken.None);
+        await BulkInsertAsync(3000, i => new MeasureFields($"{prefix}-{i:D4}", $"Maßnahme mit einem etwas längeren Titel, damit der Strom groß wird {i}",
+            new string('x', 300), IdOf(slice.Concept), 1, IdOf(slice.Unit), null, new DateOnly(2016, 1, 1)));
         var target = await CreateAsync(slice);
 
         // A slow consumer: it has read one measure and has not finished the stream.

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using IntegrationServices.Contracts.Common.V1;
+using IntegrationServices.Measures.Application;
 
 namespace IntegrationServices.Measures.Tests;
 

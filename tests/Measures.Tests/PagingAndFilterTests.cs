@@ -1,6 +1,6 @@
 using System.Text;
 using IntegrationServices.Contracts.Common.V1;
-using Microsoft.Extensions.DependencyInjection;
+using IntegrationServices.ServiceDefaults.Api;
 
 namespace IntegrationServices.Measures.Tests;
 
@@ -16,32 +16,18 @@ public abstract class PagingAndFilterTests(MeasuresFixture fixture) : MeasuresTe
         var created = new List<Measure>();
         for (var i = 0; i < 25; i++) created.Add(await CreateAsync(slice, field: i % 8 + 1, code: Unique($"P{i:D2}")));
 
-        var sizes = new List<int>();
-        var seen = new List<Measure>();
-        var request = new ListMeasuresRequest { Filter = UnitFilter(slice), PageSize = 10 };
-        while (true)
+        async Task<(List<Measure> Items, List<int> Sizes)> PagedBy(int size) => await PagesAsync<Measure>(async token =>
         {
-            var page = await Reader.ListMeasuresAsync(request);
-            sizes.Add(page.Measures.Count);
-            seen.AddRange(page.Measures);
-            if (page.NextPageToken == "") break;
-            request.PageToken = page.NextPageToken;
-        }
+            var page = await Reader.ListMeasuresAsync(new ListMeasuresRequest { Filter = UnitFilter(slice), PageSize = size, PageToken = token });
+            return (page.Measures, page.NextPageToken);
+        });
 
+        var (seen, sizes) = await PagedBy(10);
         Assert.Equal([10, 10, 5], sizes);
         Assert.Equal(created, seen);
 
         // An exact multiple of the page size: the last full page ends the listing (no empty page after).
-        var fives = new List<int>();
-        request = new ListMeasuresRequest { Filter = UnitFilter(slice), PageSize = 5 };
-        while (true)
-        {
-            var page = await Reader.ListMeasuresAsync(request);
-            fives.Add(page.Measures.Count);
-            if (page.NextPageToken == "") break;
-            request.PageToken = page.NextPageToken;
-        }
-        Assert.Equal([5, 5, 5, 5, 5], fives);
+        Assert.Equal([5, 5, 5, 5, 5], (await PagedBy(5)).Sizes);
     }
 
     [Fact]
@@ -61,10 +47,37 @@ public abstract class PagingAndFilterTests(MeasuresFixture fixture) : MeasuresTe
     }
 
     [Fact]
+    public async Task Every_page_answers_for_the_instant_of_the_first_page()
+    {
+        var slice = await NewSliceAsync();
+        var created = new List<Measure>();
+        for (var i = 0; i < 4; i++) created.Add(await CreateAsync(slice));
+        var request = new ListMeasuresRequest { Filter = UnitFilter(slice), PageSize = 2 };
+        var first = await Reader.ListMeasuresAsync(request);
+
+        // Later than the first page: a new measure, a retirement and a status in effect today.
+        Advance(TimeSpan.FromMinutes(1));
+        var added = await CreateAsync(slice);
+        await Admin.DeleteMeasureAsync(new DeleteMeasureRequest { Name = created[3].Name });
+        await RecordAsync(created[2].Name, MeasureStatus.InProgress, 40, BusinessCalendar.DateOfInstant(Now).ToProto());
+
+        // Today as known then: none of it shows on the later pages ...
+        var rest = await ListAllAsync(new ListMeasuresRequest(request) { PageToken = first.NextPageToken });
+        Assert.Equal(created.Take(2), first.Measures);
+        Assert.Equal(created.Skip(2), rest);
+        // ... while a new listing sees it all.
+        var now = await ListAllAsync(new ListMeasuresRequest(request));
+        Assert.Equal([created[0].Name, created[1].Name, created[2].Name, added.Name], now.Select(m => m.Name));
+        Assert.Equal(MeasureStatus.InProgress, now[2].Status);
+    }
+
+    [Fact]
     public async Task Page_size_0_means_50_and_more_than_1000_is_clamped_to_1000()
     {
         var slice = await NewSliceAsync();
-        await BulkInsertAsync(slice, 1001);
+        var prefix = Unique("B");
+        await BulkInsertAsync(1001, i => new MeasureFields($"{prefix}-{i:D4}", $"Massenmaßnahme {i}", "",
+            IdOf(slice.Concept), i % 8 + 1, IdOf(slice.Unit), null, new DateOnly(2016, 1, 1)));
         var request = new ListMeasuresRequest { Filter = UnitFilter(slice) };
 
         var byDefault = await Reader.ListMeasuresAsync(request);
@@ -87,22 +100,6 @@ public abstract class PagingAndFilterTests(MeasuresFixture fixture) : MeasuresTe
         request.PageToken = "";
         Assert.Equal(clamped.Measures.Select(m => m.Name), (await Reader.ListMeasuresAsync(request)).Measures.Select(m => m.Name));
         Assert.Equal(1001, (await StreamAllAsync(new StreamMeasuresRequest { Filter = UnitFilter(slice) })).Count);
-    }
-
-    /// <summary>Many measures at once through the service's administrative (repository) path.</summary>
-    private async Task BulkInsertAsync(Slice slice, int count)
-    {
-        var repository = Host.Services.GetRequiredService<MeasureRepository>();
-        var unit = slice.Unit["units/".Length..];
-        var concept = slice.Concept["actionConcepts/".Length..];
-        var prefix = Unique("B");
-        await repository.Database.InTransactionAsync(async (c, tx) =>
-        {
-            for (var i = 0; i < count; i++)
-                await repository.InsertMeasureAsync(c, tx,
-                    new MeasureFields($"{prefix}-{i:D4}", $"Massenmaßnahme {i}", "", concept, i % 8 + 1, unit, null, new DateOnly(2016, 1, 1)),
-                    Now, "bulk-test", CancellationToken.None);
-        }, CancellationToken.None);
     }
 
     [Fact]

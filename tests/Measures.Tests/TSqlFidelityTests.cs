@@ -1,25 +1,53 @@
+using IntegrationServices.Measures.Storage;
+
 namespace IntegrationServices.Measures.Tests;
 
 /// <summary>The SQL Server path, checked statically with the official T-SQL parser (no SQL Server runs here).</summary>
-public class TSqlFidelityTests
+public sealed class TSqlFidelityTests
 {
+    private static Dictionary<string, string> Statements() =>
+        TSqlFidelity.SqlServerStatements(typeof(MeasureSql).Assembly).ToDictionary(s => s.Name, s => s.Sql);
+
     [Fact]
     public void Every_migration_and_statement_of_the_Measures_service_is_valid_TSQL()
     {
-        TSqlFidelity.AssertValid(typeof(MeasuresService).Assembly);
+        TSqlFidelity.AssertValid(typeof(MeasureSql).Assembly);
     }
 
     [Fact]
-    public void The_statements_checked_include_the_Measures_queries_in_their_SQL_Server_form()
+    public void The_measure_query_is_checked_in_every_form_with_every_filter_field()
     {
-        var statements = TSqlFidelity.SqlServerStatements(typeof(MeasuresService).Assembly).ToDictionary(s => s.Name, s => s.Sql);
+        var queries = Statements().Where(s => s.Key.StartsWith("MeasureSql.Query(", StringComparison.Ordinal)).ToList();
 
-        Assert.Contains("MeasureSql.QueryWithAllConditions", statements.Keys);
-        Assert.Contains("MeasureSql.InsertStatusEvent", statements.Keys);
-        Assert.Contains("AuditSql.PageWithAllFilters", statements.Keys);
+        // Every combination of showRetired, timeTravel and paged, each with one condition per filter field.
+        Assert.Equal(8, queries.Count);
+        foreach (var (name, sql) in queries)
+        {
+            Assert.Contains("filter: field_of_action AND action_concept AND responsible_unit AND status AND code AND parent", name);
+            foreach (var column in new[] { "field_of_action = @f0", "action_concept_id = @f1", "responsible_unit_id = @f2", "status = @f3", "code = @f4", "parent_id = @f5" })
+                Assert.Contains(column, sql);
+            Assert.Equal(name.Contains("paged: true"), sql.Contains("OFFSET 0 ROWS FETCH NEXT @Limit ROWS ONLY"));
+            Assert.Equal(name.Contains("showRetired: false"), sql.Contains("retire_time >= @AsOfEnd"));
+            Assert.Equal(name.Contains("timeTravel: true"), sql.Contains("adopted_on <= @AsOf"));
+            Assert.DoesNotContain("LIMIT", sql);
+        }
+        Assert.Contains("WHERE id = @Id", Statements()["MeasureSql.QueryById"]);
+    }
+
+    [Fact]
+    public void The_statements_checked_include_the_Measures_statements_in_their_SQL_Server_form()
+    {
+        var statements = Statements();
+
         Assert.Contains("OUTPUT INSERTED.id", statements["MeasureSql.InsertMeasure"]);
-        Assert.Contains("FETCH NEXT @Limit ROWS ONLY", statements["MeasureSql.QueryWithAllConditions"]);
-        Assert.DoesNotContain("LIMIT", statements["MeasureSql.ListUnits"]);
+        Assert.DoesNotContain("RETURNING", statements["MeasureSql.InsertMeasure"]);
+        Assert.Contains("OUTPUT INSERTED.id", statements["MeasureSql.InsertStatusEvent"]);
+        Assert.Contains("WITH (UPDLOCK, HOLDLOCK)", statements["MeasureSql.CountMeasures"]);
+        Assert.Contains("FETCH NEXT @Limit ROWS ONLY", statements["MeasureSql.ListStatusEvents"]);
+        Assert.Contains("FETCH NEXT @Limit ROWS ONLY", statements["CatalogueSql.ListUnits"]);
+        Assert.DoesNotContain("LIMIT", statements["CatalogueSql.ListUnits"]);
+        Assert.Contains("AuditSql.Page(filter: resource AND subject AND time)", statements.Keys);
+        Assert.Contains("RequestIdSql.Insert", statements.Keys);
     }
 
     [Theory]

@@ -1,5 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using IntegrationServices.ServiceDefaults.Api;
+using IntegrationServices.Measures.Storage;
+using IntegrationServices.ServiceDefaults.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationServices.Measures.Tests;
@@ -89,9 +91,11 @@ public abstract class TimeTravelTests(MeasuresFixture fixture) : MeasuresTestBas
 
         // An imported historical event on the same date with an older record time (but a newer id) does not win.
         var repository = Host.Services.GetRequiredService<MeasureRepository>();
-        var id = long.Parse(m.Name["measures/".Length..], System.Globalization.CultureInfo.InvariantCulture);
-        await repository.Database.InTransactionAsync((c, tx) => repository.InsertStatusEventAsync(c, tx, id, (int)MeasureStatus.Implemented, 100,
-            new DateOnly(2020, 2, 1), "historisch", first.AddSeconds(-30), "import", CancellationToken.None), CancellationToken.None);
+        await Host.Services.GetRequiredService<Database>().WriteAsync(async db =>
+        {
+            await repository.InsertStatusEventAsync(db, long.Parse(IdOf(m.Name), System.Globalization.CultureInfo.InvariantCulture),
+                new StatusChange(MeasureStatus.Implemented, 100, new DateOnly(2020, 2, 1), "historisch"), first.AddSeconds(-30), "import", CancellationToken.None);
+        }, CancellationToken.None);
 
         Assert.Equal(MeasureStatus.Ongoing, (await GetAsync(m.Name, D(2020, 6, 30))).Status);
         Assert.Equal(MeasureStatus.Discontinued, (await GetAsync(m.Name, D(2020, 6, 30), first)).Status);

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using IntegrationServices.Contracts.Measures.V1;
 using IntegrationServices.ServiceDefaults.Security;
 using IntegrationServices.Testing;
-using Microsoft.Data.SqlClient;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 
@@ -55,36 +54,24 @@ public sealed class SqliteFixture : MeasuresFixture
 
 /// <summary>
 /// SQL Server, when <c>SQLSERVER_TEST_CONNECTION</c> names a server: a fresh database per test class
-/// (DbUp's EnsureDatabase creates it on start; it is dropped afterwards).
+/// (the service creates it on start, as in production), dropped afterwards.
 /// </summary>
 public sealed class SqlServerFixture : MeasuresFixture
 {
-    public const string Variable = "SQLSERVER_TEST_CONNECTION";
+    private readonly SqlServerDatabases _databases = new();
 
-    private readonly string? _server = Environment.GetEnvironmentVariable(Variable);
-    private readonly string _database = "measures_test_" + Guid.NewGuid().ToString("N");
-
-    public override string? SkipReason => string.IsNullOrWhiteSpace(_server)
-        ? $"SQL Server contract test: set {Variable} to a SQL Server connection string to run it."
-        : null;
+    public override string? SkipReason => _databases.SkipReason;
 
     protected override IDictionary<string, string?> Settings() => new Dictionary<string, string?>
     {
         ["Storage:Provider"] = "SqlServer",
-        ["Storage:ConnectionString"] = new SqlConnectionStringBuilder(_server) { InitialCatalog = _database }.ConnectionString,
+        ["Storage:ConnectionString"] = _databases.NewDatabase("measures_test"),
     };
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (SkipReason is not null) return;
-        SqlConnection.ClearAllPools();
-        await using var master = new SqlConnection(new SqlConnectionStringBuilder(_server) { InitialCatalog = "master" }.ConnectionString);
-        await master.OpenAsync();
-        await using var drop = master.CreateCommand();
-        // The name is ours (a GUID), never caller text.
-        drop.CommandText = $"IF DB_ID(N'{_database}') IS NOT NULL BEGIN ALTER DATABASE [{_database}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_database}]; END";
-        await drop.ExecuteNonQueryAsync();
+        await _databases.DisposeAsync();
     }
 }
 

@@ -1,5 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
 using IntegrationServices.Contracts.Common.V1;
+using IntegrationServices.Measures.Storage;
+using IntegrationServices.ServiceDefaults.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Date = Google.Type.Date;
 
 namespace IntegrationServices.Measures.Tests.Infrastructure;
@@ -13,6 +16,9 @@ public abstract class MeasuresTestBase(MeasuresFixture fixture)
 {
     public const string Domain = "integration.measures.v1";
     public const string Service = "/integration.measures.v1.MeasuresService/";
+
+    /// <summary>Assertions on the service's errors (every ErrorInfo names its domain).</summary>
+    protected static readonly RpcAssert Rpc = new(Domain);
 
     protected MeasuresFixture Fixture => fixture;
 
@@ -47,7 +53,12 @@ public abstract class MeasuresTestBase(MeasuresFixture fixture)
 
     protected static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
-    protected static Date D(int year, int month, int day) => new() { Year = year, Month = month, Day = day };
+    protected static FieldMask Mask(params string[] paths)
+    {
+        var mask = new FieldMask();
+        mask.Paths.AddRange(paths);
+        return mask;
+    }
 
     /// <summary>Moves the fake clock forward (never back: record times must keep their order).</summary>
     protected DateTime Advance(TimeSpan by)
@@ -104,24 +115,56 @@ public abstract class MeasuresTestBase(MeasuresFixture fixture)
             Parent = measure, Status = status, ProgressPercent = progress, EffectiveDate = effective, Note = note,
         });
 
+    /// <summary>
+    /// Many measures at once through the service's administrative (repository) path, in one transaction
+    /// recorded now: the way historical data is migrated, and far quicker than one CreateMeasure each.
+    /// </summary>
+    protected async Task BulkInsertAsync(int count, Func<int, MeasureFields> measure)
+    {
+        var database = Host.Services.GetRequiredService<Database>();
+        var repository = Host.Services.GetRequiredService<MeasureRepository>();
+        await database.WriteAsync(async db =>
+        {
+            for (var i = 0; i < count; i++)
+                await repository.InsertAsync(db, measure(i), Now, "bulk-test", CancellationToken.None);
+        }, CancellationToken.None);
+    }
+
+    /// <summary>The id of a resource name ("units/50" → "50").</summary>
+    protected static string IdOf(string name) => name[(name.IndexOf('/') + 1)..];
+
     protected static string UnitFilter(Slice slice) => $"responsible_unit = \"{slice.Unit}\"";
 
-    /// <summary>Every page of ListMeasures, checking the token protocol on the way.</summary>
-    protected async Task<List<Measure>> ListAllAsync(ListMeasuresRequest request, MeasuresClient? client = null)
+    /// <summary>
+    /// Every page of a list method from <paramref name="token"/> on (the first page by default;
+    /// <paramref name="page"/> reads the page of a token): the items in order and each page's size. Checks
+    /// the token protocol on the way: the listing ends with an empty token, and every page before the last
+    /// carries items.
+    /// </summary>
+    protected static async Task<(List<T> Items, List<int> Sizes)> PagesAsync<T>(
+        Func<string, Task<(IReadOnlyList<T> Items, string NextPageToken)>> page, string token = "")
     {
-        var all = new List<Measure>();
-        var pages = 0;
-        while (true)
+        var items = new List<T>();
+        var sizes = new List<int>();
+        do
         {
-            var page = await (client ?? Admin).ListMeasuresAsync(request);
-            all.AddRange(page.Measures);
-            Assert.True(++pages < 10_000, "paging does not end");
-            if (page.NextPageToken == "") return all;
-            Assert.NotEmpty(page.Measures);
-            request = request.Clone();
-            request.PageToken = page.NextPageToken;
-        }
+            var (rows, next) = await page(token);
+            items.AddRange(rows);
+            sizes.Add(rows.Count);
+            Assert.True(sizes.Count < 10_000, "paging does not end");
+            if (next != "") Assert.NotEmpty(rows);
+            token = next;
+        } while (token != "");
+        return (items, sizes);
     }
+
+    /// <summary>Every page of ListMeasures.</summary>
+    protected async Task<List<Measure>> ListAllAsync(ListMeasuresRequest request, MeasuresClient? client = null) =>
+        (await PagesAsync<Measure>(async token =>
+        {
+            var page = await (client ?? Admin).ListMeasuresAsync(new ListMeasuresRequest(request) { PageToken = token });
+            return (page.Measures, page.NextPageToken);
+        }, request.PageToken)).Items;
 
     protected async Task<List<Measure>> StreamAllAsync(StreamMeasuresRequest request, MeasuresClient? client = null)
     {
@@ -131,18 +174,12 @@ public abstract class MeasuresTestBase(MeasuresFixture fixture)
         return all;
     }
 
-    protected async Task<List<AuditRecord>> AuditAsync(string filter)
-    {
-        var all = new List<AuditRecord>();
-        var request = new ListAuditRecordsRequest { Filter = filter, PageSize = 1000 };
-        while (true)
+    protected async Task<List<AuditRecord>> AuditAsync(string filter) =>
+        (await PagesAsync<AuditRecord>(async token =>
         {
-            var page = await Admin.ListAuditRecordsAsync(request);
-            all.AddRange(page.AuditRecords);
-            if (page.NextPageToken == "") return all;
-            request.PageToken = page.NextPageToken;
-        }
-    }
+            var page = await Admin.ListAuditRecordsAsync(new ListAuditRecordsRequest { Filter = filter, PageSize = 1000, PageToken = token });
+            return (page.AuditRecords, page.NextPageToken);
+        })).Items;
 
     protected Task<List<AuditRecord>> AuditOfAsync(string resource) => AuditAsync($"resource = \"{resource}\"");
 }

@@ -1,57 +1,33 @@
+using System.Globalization;
+using IntegrationServices.Contracts.Measures.V1;
+using IntegrationServices.Measures.Domain;
+using IntegrationServices.ServiceDefaults.Api;
 using IntegrationServices.ServiceDefaults.Storage;
 
-namespace IntegrationServices.Measures;
+namespace IntegrationServices.Measures.Storage;
 
-/// <summary>Every statement of the Measures service, valid on SQLite and (with its dialect) SQL Server.</summary>
+/// <summary>The statements on measures, their versions and status events, valid on SQLite and (with its dialect) SQL Server.</summary>
 [SqlStatements]
 public sealed class MeasureSql(SqlDialect dialect)
 {
-    // ---- catalogues -------------------------------------------------------------------------------
-
-    public string ListFieldsOfAction => $"""
-        SELECT number AS Number, title AS Title, description AS Description
-        FROM fields_of_action WHERE number > @After ORDER BY number {dialect.Limit("@Limit")}
-        """;
-
-    public string FieldOfActionExists => "SELECT COUNT(*) FROM fields_of_action WHERE number = @Number";
-
-    public string ListActionConcepts => $"""
-        SELECT id AS Id, title AS Title, adopted_on AS AdoptedOn, council_paper AS CouncilPaper, note AS Note, create_time AS CreateTime
-        FROM action_concepts WHERE id > @After ORDER BY id {dialect.Limit("@Limit")}
-        """;
-
-    public string GetActionConcept => """
-        SELECT id AS Id, title AS Title, adopted_on AS AdoptedOn, council_paper AS CouncilPaper, note AS Note, create_time AS CreateTime
-        FROM action_concepts WHERE id = @Id
-        """;
-
-    public string InsertActionConcept => """
-        INSERT INTO action_concepts (id, title, adopted_on, council_paper, note, create_time)
-        VALUES (@Id, @Title, @AdoptedOn, @CouncilPaper, @Note, @CreateTime)
-        """;
-
-    public string ListUnits => $"""
-        SELECT id AS Id, title AS Title, parent_id AS ParentId, create_time AS CreateTime
-        FROM units WHERE id > @After ORDER BY id {dialect.Limit("@Limit")}
-        """;
-
-    public string AllUnits => "SELECT id AS Id, title AS Title, parent_id AS ParentId, create_time AS CreateTime FROM units";
-
-    public string GetUnit => "SELECT id AS Id, title AS Title, parent_id AS ParentId, create_time AS CreateTime FROM units WHERE id = @Id";
-
-    public string InsertUnit => """
-        INSERT INTO units (id, title, parent_id, create_time) VALUES (@Id, @Title, @ParentId, @CreateTime)
-        """;
-
-    // ---- measures ---------------------------------------------------------------------------------
+    /// <summary>The filter fields of ListMeasures and StreamMeasures (API.md), on the columns of <see cref="Query"/>.</summary>
+    public static readonly FilterSpec Filters = new(new Dictionary<string, FilterField>
+    {
+        ["field_of_action"] = new("field_of_action", v => int.Parse(v, CultureInfo.InvariantCulture)),
+        ["action_concept"] = new("action_concept_id", v => MeasureNames.ActionConcepts.Parse(v), OrderedOperators: false),
+        ["responsible_unit"] = new("responsible_unit_id", v => MeasureNames.Units.Parse(v), OrderedOperators: false),
+        ["status"] = new("status", v => (int)ProtoEnum<MeasureStatus>.Parse(v), OrderedOperators: false),
+        ["code"] = new("code", v => v),
+        ["parent"] = new("parent_id", v => MeasureNames.Measures.ParseNumber(v), OrderedOperators: false),
+    });
 
     /// <summary>
     /// The time-travel view: per measure the latest version recorded at or before @KnownAt, and the
     /// latest status event effective on or before @AsOf among those recorded at or before @KnownAt
-    /// (ties on effective_date: later record_time wins). Without time travel the service passes
-    /// today and now, so there is one code path for "current" and "as of".
+    /// (ties on effective_date: later record_time wins). Reads of "now" pass today and now, so there is
+    /// one code path for "current" and "as of". A measure without events is NOT_STARTED (1) with progress 0.
     /// </summary>
-    public string Query(string where, bool limited) => $"""
+    private static string View() => """
         WITH v AS (
             SELECT mv.measure_id, mv.revision, mv.record_time, mv.code, mv.title, mv.description,
                    mv.action_concept_id, mv.field_of_action, mv.responsible_unit_id, mv.parent_id, mv.adopted_on,
@@ -84,21 +60,35 @@ public sealed class MeasureSql(SqlDialect dialect)
                responsible_unit_id AS ResponsibleUnitId, parent_id AS ParentId, adopted_on AS AdoptedOn,
                status AS Status, progress_percent AS ProgressPercent, status_effective_date AS StatusEffectiveDate
         FROM cur
-        WHERE {where}
-        ORDER BY id
-        {(limited ? dialect.Limit("@Limit") : "")}
         """;
 
-    /// <summary>For the T-SQL fidelity test: the query with every optional condition and filter field.</summary>
-    public string QueryWithAllConditions => Query(
-        $"id > @After AND {MeasureConditions.NotRetired} AND {MeasureConditions.AdoptedByAsOf} AND field_of_action = @f0 AND action_concept_id = @f1 " +
-        "AND responsible_unit_id <> @f2 AND status >= @f3 AND code = @f4 AND parent_id = @f5", limited: true);
+    /// <summary>
+    /// The measures after @After in id order: without <paramref name="showRetired"/> those retired on or
+    /// before @AsOf (as known at @KnownAt) are left out; with <paramref name="timeTravel"/> those adopted
+    /// after @AsOf; <paramref name="paged"/> reads at most @Limit rows.
+    /// </summary>
+    public string Query(SqlFilter filter, bool showRetired, bool timeTravel, bool paged) => $"""
+        {View()}
+        WHERE id > @After{(showRetired ? "" : " AND (retire_time IS NULL OR retire_time >= @AsOfEnd)")}{(timeTravel ? " AND adopted_on <= @AsOf" : "")}{filter.Sql}
+        ORDER BY id
+        {(paged ? dialect.Limit("@Limit") : "")}
+        """;
 
-    public string QueryById => Query("id = @Id", limited: false);
+    /// <summary>One measure as of the point in time, retired or not, whenever adopted.</summary>
+    public string QueryById => $"""
+        {View()}
+        WHERE id = @Id
+        """;
 
     public string CodeTaken => "SELECT COUNT(*) FROM measures WHERE code = @Code AND id <> @Id";
 
     public string MeasureExists => "SELECT COUNT(*) FROM measures WHERE id = @Id";
+
+    /// <summary>
+    /// For the demo seeding: holds a range lock to the end of the transaction (SQL Server), so that two
+    /// seeders starting at once cannot both find the catalogue empty.
+    /// </summary>
+    public string CountMeasures => $"SELECT COUNT(*) FROM measures {dialect.UpdateLock}";
 
     public string InsertMeasure => $"""
         INSERT INTO measures (code, revision, create_time, update_time, retire_time)
@@ -125,7 +115,12 @@ public sealed class MeasureSql(SqlDialect dialect)
         WHERE id = @Id AND revision = @ExpectedRevision AND retire_time IS NULL
         """;
 
-    public string Head => "SELECT revision AS Revision, retire_time AS RetireTime FROM measures WHERE id = @Id";
+    /// <summary>The current parent of a measure (walked to refuse cycles).</summary>
+    public string ParentOf => """
+        SELECT mv.parent_id FROM measure_versions mv
+        JOIN measures m ON m.id = mv.measure_id AND m.revision = mv.revision
+        WHERE mv.measure_id = @Id
+        """;
 
     // ---- status events ----------------------------------------------------------------------------
 
@@ -148,26 +143,4 @@ public sealed class MeasureSql(SqlDialect dialect)
         FROM status_events WHERE measure_id = @MeasureId AND id > @After
         ORDER BY id {dialect.Limit("@Limit")}
         """;
-
-    public string CountMeasures => "SELECT COUNT(*) FROM measures";
-
-    /// <summary>The current parent of a measure (walked to refuse cycles).</summary>
-    public string ParentOf => """
-        SELECT mv.parent_id FROM measure_versions mv
-        JOIN measures m ON m.id = mv.measure_id AND m.revision = mv.revision
-        WHERE mv.measure_id = @Id
-        """;
-}
-
-/// <summary>
-/// Conditions the repository appends to the WHERE of <see cref="MeasureSql.Query"/>. They are
-/// fragments, not statements, so they live outside the [SqlStatements] class (whose every string is
-/// checked as a whole T-SQL statement); <see cref="MeasureSql.QueryWithAllConditions"/> covers them.
-/// </summary>
-public static class MeasureConditions
-{
-    /// <summary>Retired on or before @AsOf, as known at @KnownAt, is left out unless show_retired.</summary>
-    public const string NotRetired = "(retire_time IS NULL OR retire_time >= @AsOfEnd)";
-
-    public const string AdoptedByAsOf = "adopted_on <= @AsOf";
 }

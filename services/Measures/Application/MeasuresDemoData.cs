@@ -1,37 +1,41 @@
 using IntegrationServices.Contracts.Measures.V1;
+using IntegrationServices.Measures.Domain;
+using IntegrationServices.Measures.Storage;
 using IntegrationServices.ServiceDefaults.Auditing;
-using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.ServiceDefaults.Storage;
 
-namespace IntegrationServices.Measures;
+namespace IntegrationServices.Measures.Application;
 
 /// <summary>
 /// Demo data for the local Suite, written through the administrative (repository) path with record
-/// times in the past, as historical data would be migrated. The two action concepts and the units
-/// "Dezernat V" / "50 Fachbereich Soziales und Gesundheit" are real (council paper 18-08576); every
-/// measure is a made-up example and says so in its title and description ("Beispiel").
+/// times in the past, as historical data would be migrated: in one transaction, and only into an empty
+/// catalogue, so seeding twice changes nothing. The two action concepts and the units "Dezernat V" /
+/// "50 Fachbereich Soziales und Gesundheit" are real (council paper 18-08576); every measure is a
+/// made-up example and says so in its title and description ("Beispiel").
 /// </summary>
 public static class MeasuresDemoData
 {
-    private static readonly Caller Seeder = new("system:demo-seed", "Demo-Daten (Beispiel)", new HashSet<string>(), []);
+    private static readonly WriteContext Seeder = WriteContext.System("system:demo-seed", "Demo-Daten (Beispiel)", "seed");
 
-    public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
+    public static Task SeedAsync(IServiceProvider services, CancellationToken ct)
     {
-        var repository = services.GetRequiredService<MeasureRepository>();
+        var database = services.GetRequiredService<Database>();
+        var measures = services.GetRequiredService<MeasureRepository>();
+        var catalogue = services.GetRequiredService<CatalogueRepository>();
         var audit = services.GetRequiredService<AuditTrail>();
-        if (await repository.CountMeasuresAsync(ct) > 0) return;
-
-        await repository.Database.InTransactionAsync(async (c, tx) =>
+        return database.WriteAsync(async db =>
         {
+            if (await measures.CountAsync(db, ct) > 0) return;
             var seededAt = new DateTime(2016, 1, 4, 8, 0, 0, DateTimeKind.Utc);
-            if (await repository.GetActionConceptAsync(c, tx, "idk", ct) is null)
-                await repository.InsertActionConceptAsync(c, tx, new ActionConceptRow
+            if (await catalogue.GetActionConceptAsync(db, "idk", ct) is null)
+                await catalogue.InsertActionConceptAsync(db, new ActionConceptRow
                 {
                     Id = "idk", Title = "Integration durch Konsens", AdoptedOn = new DateOnly(2008, 7, 8), CouncilPaper = "",
                     Note = "Vom Rat am 08.07.2008 beschlossen (so Vorlage 23-22508). Die Drucksachennummer des Beschlusses liegt hier nicht vor.",
                     CreateTime = seededAt,
                 }, ct);
-            if (await repository.GetActionConceptAsync(c, tx, "fluechtlinge", ct) is null)
-                await repository.InsertActionConceptAsync(c, tx, new ActionConceptRow
+            if (await catalogue.GetActionConceptAsync(db, "fluechtlinge", ct) is null)
+                await catalogue.InsertActionConceptAsync(db, new ActionConceptRow
                 {
                     Id = "fluechtlinge", Title = "Konzept zur Integration von Flüchtlingen", AdoptedOn = null, CouncilPaper = "16-01642",
                     Note = "Die Mitteilung 18-08576 nennt das Konzept \"aus 2016\"; Vorlage 22-18142 nennt 2017 als Beschlussjahr. Beide Angaben sind belegt; das Beschlussdatum bleibt daher offen.",
@@ -50,8 +54,8 @@ public static class MeasuresDemoData
                 ("10", "10 Fachbereich Zentrale Dienste (Beispiel)", "dezernat-ii"),
             ];
             foreach (var (id, title, parent) in units)
-                if (await repository.GetUnitAsync(c, tx, id, ct) is null)
-                    await repository.InsertUnitAsync(c, tx, new UnitRow { Id = id, Title = title, ParentId = parent, CreateTime = seededAt }, ct);
+                if (await catalogue.GetUnitAsync(db, id, ct) is null)
+                    await catalogue.InsertUnitAsync(db, new UnitRow { Id = id, Title = title, ParentId = parent, CreateTime = seededAt }, ct);
 
             var number = 0;
             foreach (var example in Examples)
@@ -65,20 +69,20 @@ public static class MeasuresDemoData
                 var fields = new MeasureFields(code, "Beispiel: " + example.Title,
                     "Beispielmaßnahme (erfundene Demo-Daten, keine Maßnahme aus den Handlungskonzepten). " + example.Description,
                     concept, example.Field, example.Unit, null, adopted);
-                var id = await repository.InsertMeasureAsync(c, tx, fields, created, Seeder.Subject, ct);
+                var id = await measures.InsertAsync(db, fields, created, Seeder.Caller.Subject, ct);
 
                 foreach (var (date, status, progress, note, lateDays) in History(example.Pattern))
                 {
                     var recorded = date.ToDateTime(new TimeOnly(10, 0), DateTimeKind.Utc).AddDays(lateDays + 1);
-                    await repository.InsertStatusEventAsync(c, tx, id, (int)status, progress, date, "Beispiel: " + note, recorded, Seeder.Subject, ct);
+                    await measures.InsertStatusEventAsync(db, id, new StatusChange(status, progress, date, "Beispiel: " + note), recorded, Seeder.Caller.Subject, ct);
                 }
                 if (example.Pattern == Pattern.RenamedIn2019)
-                    await repository.InsertNextVersionAsync(c, tx, id, 1, fields with { Title = fields.Title + " (erweitert)" },
-                        new DateTime(2019, 4, 2, 9, 0, 0, DateTimeKind.Utc), Seeder.Subject, ct);
+                    await measures.InsertNextVersionAsync(db, id, 1, fields with { Title = fields.Title + " (erweitert)" },
+                        new DateTime(2019, 4, 2, 9, 0, 0, DateTimeKind.Utc), Seeder.Caller.Subject, ct);
                 if (example.Pattern == Pattern.RetiredIn2019)
-                    await repository.RetireAsync(c, tx, id, 1, new DateTime(2019, 5, 2, 9, 0, 0, DateTimeKind.Utc), ct);
+                    await measures.RetireAsync(db, id, 1, new DateTime(2019, 5, 2, 9, 0, 0, DateTimeKind.Utc), ct);
             }
-            await audit.AppendAsync(c, tx, Seeder, "seed", "measures", new { seeded_example_measures = Examples.Length }, ct);
+            await audit.AppendAsync(db, Seeder, MeasureNames.Measures.Collection, AuditChange.Of("seeded").Set("example_measures", Examples.Length), ct);
         }, ct);
     }
 
