@@ -46,8 +46,8 @@ public sealed class ImportTests : DemographicsTest
     [Fact]
     public async Task A_storage_failure_in_the_middle_of_a_stream_ends_the_call_and_stores_nothing()
     {
-        // The database refuses one row, as a full disk or a broken file would: the writer stops, the
-        // reading side must stop with it (not wait for room in the queue), and the transaction roll back.
+        // The database refuses one row, as a full disk or a broken file would. The server reads the rest of
+        // the stream and then answers INTERNAL, whatever the client had sent by then; the transaction rolls back.
         await using (var db = new Microsoft.Data.Sqlite.SqliteConnection(
                          $"Data Source={Path.Combine(Host.DataDirectory, DemographicsServiceExtensions.Identity.StorageName + ".db")}"))
         {

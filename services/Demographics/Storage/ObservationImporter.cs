@@ -60,21 +60,21 @@ public sealed class ObservationImporter(CatalogRepository catalog, ObservationRe
         try
         {
             var batch = new List<NewObservation>(BatchRows);
+            var storageFailed = false;
             await foreach (var row in rows.WithCancellation(ct))
             {
+                // After a storage failure the rest of the stream is read and dropped: the answer (that failure)
+                // then comes once the caller has sent everything, however far it had got when the database gave up.
+                if (storageFailed) continue;
                 // Once a row is bad the import fails anyway: the rest is only validated, to report it.
                 if (validation.Check(row) is not { } valid || validation.BadRows > 0) continue;
                 batch.Add(valid);
                 if (batch.Count < BatchRows) continue;
-                await pipe.Writer.WriteAsync(batch, ct);
+                storageFailed = !await TrySendAsync(pipe, batch, ct);
                 batch = new List<NewObservation>(BatchRows);
             }
-            if (validation.BadRows == 0 && batch.Count > 0) await pipe.Writer.WriteAsync(batch, ct);
+            if (!storageFailed && validation.BadRows == 0 && batch.Count > 0) await TrySendAsync(pipe, batch, ct);
             pipe.Writer.TryComplete();
-        }
-        catch (ChannelClosedException)
-        {
-            // The writer failed and closed the queue: its error, awaited below, is the one to report.
         }
         catch
         {
@@ -96,6 +96,20 @@ public sealed class ObservationImporter(CatalogRepository catalog, ObservationRe
         await transaction.CommitAsync(ct);
         checkpointer.Request();
         return validation.Rows;
+    }
+
+    /// <summary>Queues a batch; false when the writer has failed and closed the queue (its error is reported once the rows have ended).</summary>
+    private static async Task<bool> TrySendAsync(Channel<List<NewObservation>> pipe, List<NewObservation> batch, CancellationToken ct)
+    {
+        try
+        {
+            await pipe.Writer.WriteAsync(batch, ct);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The writing half: drains the queue into the bulk writer; on failure closes the queue so the reading half stops.</summary>
