@@ -1,5 +1,6 @@
 using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.Demographics;
+using IntegrationServices.Demographics.Application;
 using IntegrationServices.Measures;
 using IntegrationServices.Reporting;
 using IntegrationServices.Reporting.Demo;
