@@ -1,5 +1,6 @@
 using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.Demographics;
+using IntegrationServices.Demographics.Application;
 using IntegrationServices.Measures;
 using IntegrationServices.Measures.Application;
 using IntegrationServices.Reporting;

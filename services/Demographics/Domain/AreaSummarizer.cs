@@ -1,8 +1,17 @@
-namespace IntegrationServices.Demographics.Storage;
+namespace IntegrationServices.Demographics.Domain;
+
+/// <summary>One area's current total of one indicator: the input of a summary.</summary>
+public sealed class AreaTotal
+{
+    public string IndicatorId { get; init; } = "";
+    public string AreaId { get; init; } = "";
+    public DateOnly ReferenceDate { get; init; }
+    public double Value { get; init; }
+}
 
 /// <summary>One area's figures in a summary; a count is null when there is no (complete) data.</summary>
 public sealed record AreaFigures(
-    AreaRow Area,
+    AreaEntry Area,
     double? PopulationTotal,
     double? ForeignNationals,
     double? PopulationWithMigrationBackground,
@@ -22,24 +31,23 @@ public sealed record AreaSummaryResult(IReadOnlyList<AreaFigures> Areas, AreaFig
 
 /// <summary>
 /// Population, foreign nationals and population with migration background per district of the area set
-/// valid on <c>areaSetDate</c>, and city-wide. Per area and indicator the current total (latest
-/// reference date &lt;= as_of, latest revision known at known_at) is used. A district of the requested
+/// valid on <c>areaSetDate</c>, and city-wide, from the current totals (per area and indicator: latest
+/// reference date &lt;= as_of, latest revision known at known_at). A district of the requested
 /// set uses its own figure; when it has none, the figures of the areas that were merged into it (through
 /// <c>successors</c>, transitively) are summed, but only when every such area valid on that reference
 /// date has one (a partial sum would understate). Shares are recomputed from the summed counts. Areas
 /// with data that lead to no district of the set (a split, or a set before the data's) are reported as
 /// unmapped, never dropped silently. The city uses its own figures, else the sum over the districts.
 /// </summary>
-public sealed class AreaSummarizer(CatalogRepository catalog, ObservationRepository observations)
+public static class AreaSummarizer
 {
-    private static readonly string[] Summarized =
-        [Indicators.PopulationTotal, Indicators.ForeignNationals, Indicators.PopulationWithMigrationBackground];
+    /// <summary>The indicators a summary needs, in the order of <see cref="AreaFigures"/>' counts.</summary>
+    public static readonly IReadOnlyList<string> Summarized =
+        [IndicatorIds.PopulationTotal, IndicatorIds.ForeignNationals, IndicatorIds.PopulationWithMigrationBackground];
 
-    public async Task<AreaSummaryResult> SummarizeAsync(DateOnly asOf, DateTime knownAt, DateOnly areaSetDate, CancellationToken ct)
+    public static AreaSummaryResult Summarize(AreaCatalogue areas, IReadOnlyList<AreaTotal> totals, DateOnly areaSetDate)
     {
-        var areas = await catalog.LoadAreasAsync(ct);
-        var rows = await observations.LatestTotalsAsync(asOf, knownAt, ct);
-        var data = rows.ToLookup(r => r.AreaId, StringComparer.Ordinal)
+        var data = totals.ToLookup(r => r.AreaId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToDictionary(r => r.IndicatorId, StringComparer.Ordinal), StringComparer.Ordinal);
 
         var targets = areas.All.Where(a => !a.IsCity && a.ValidOn(areaSetDate))
@@ -47,7 +55,7 @@ public sealed class AreaSummarizer(CatalogRepository catalog, ObservationReposit
         var targetIds = targets.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
 
         // Which target each other district maps into (null: none, e.g. split or later than the set).
-        var predecessors = targets.ToDictionary(t => t.Id, _ => new List<AreaRow>(), StringComparer.Ordinal);
+        var predecessors = targets.ToDictionary(t => t.Id, _ => new List<AreaEntry>(), StringComparer.Ordinal);
         var unmapped = new List<string>();
         foreach (var area in areas.All.Where(a => !a.IsCity && !targetIds.Contains(a.Id)))
         {
@@ -57,11 +65,11 @@ public sealed class AreaSummarizer(CatalogRepository catalog, ObservationReposit
         }
 
         var figures = targets.Select(t => Figures(t, data, predecessors[t.Id])).ToList();
-        var city = areas.Find(AreaCatalog.CityId) ?? throw new InvalidOperationException("The city area '0' is missing (migration 0002).");
+        var city = areas.Find(AreaCatalogue.CityId) ?? throw new InvalidOperationException("The city area '0' is missing (migration 0002).");
         return new AreaSummaryResult(figures, CityFigures(city, data, figures), unmapped);
     }
 
-    private static string? MapInto(AreaRow area, AreaCatalog areas, HashSet<string> targetIds)
+    private static string? MapInto(AreaEntry area, AreaCatalogue areas, HashSet<string> targetIds)
     {
         var current = area;
         var visited = new HashSet<string>(StringComparer.Ordinal) { area.Id };
@@ -75,13 +83,13 @@ public sealed class AreaSummarizer(CatalogRepository catalog, ObservationReposit
         return null; // no successor, or split into several: counts cannot be divided
     }
 
-    private static AreaFigures Figures(AreaRow target, Dictionary<string, Dictionary<string, Storage.ObservationRow>> data, List<AreaRow> predecessors)
+    private static AreaFigures Figures(AreaEntry target, Dictionary<string, Dictionary<string, AreaTotal>> data, List<AreaEntry> predecessors)
     {
-        var values = new double?[Summarized.Length];
-        var bases = new string?[Summarized.Length];
+        var values = new double?[Summarized.Count];
+        var bases = new string?[Summarized.Count];
         DateOnly? referenceDate = null;
         var mappedFrom = new SortedSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < Summarized.Length; i++)
+        for (var i = 0; i < Summarized.Count; i++)
         {
             var indicator = Summarized[i];
             if (data.TryGetValue(target.Id, out var own) && own.TryGetValue(indicator, out var row))
@@ -93,7 +101,7 @@ public sealed class AreaSummarizer(CatalogRepository catalog, ObservationReposit
             }
             var sources = predecessors
                 .Select(p => data.TryGetValue(p.Id, out var d) && d.TryGetValue(indicator, out var r) ? r : null)
-                .OfType<Storage.ObservationRow>().ToList();
+                .OfType<AreaTotal>().ToList();
             if (sources.Count == 0) continue;
             var date = sources.Max(s => s.ReferenceDate);
             var used = sources.Where(s => s.ReferenceDate == date).ToList();
@@ -108,13 +116,13 @@ public sealed class AreaSummarizer(CatalogRepository catalog, ObservationReposit
             bases[0] == bases[2] ? AreaFigures.Share(values[2], values[0]) : null);
     }
 
-    private static AreaFigures CityFigures(AreaRow city, Dictionary<string, Dictionary<string, Storage.ObservationRow>> data, List<AreaFigures> districts)
+    private static AreaFigures CityFigures(AreaEntry city, Dictionary<string, Dictionary<string, AreaTotal>> data, List<AreaFigures> districts)
     {
-        var values = new double?[Summarized.Length];
-        var bases = new string?[Summarized.Length];
+        var values = new double?[Summarized.Count];
+        var bases = new string?[Summarized.Count];
         DateOnly? referenceDate = null;
         var mappedFrom = new SortedSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < Summarized.Length; i++)
+        for (var i = 0; i < Summarized.Count; i++)
         {
             if (data.TryGetValue(city.Id, out var own) && own.TryGetValue(Summarized[i], out var row))
             {

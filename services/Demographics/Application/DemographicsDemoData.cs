@@ -1,14 +1,15 @@
 using IntegrationServices.Contracts.Demographics.V1;
-using IntegrationServices.Demographics.Storage;
-using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.Demographics.Domain;
+using IntegrationServices.ServiceDefaults.Api;
+using IntegrationServices.ServiceDefaults.Auditing;
 using Microsoft.Extensions.Logging;
 
-namespace IntegrationServices.Demographics;
+namespace IntegrationServices.Demographics.Application;
 
 /// <summary>
 /// Demo data for the local Suite, written through the service's own import path with record times
-/// shortly after each reference date (historical data, not the public API). Seeds only when the
-/// service holds no observation yet, so it can run on every start.
+/// shortly after each reference date (historical data, not the public API), all in one transaction. Seeds
+/// only when the service holds no observation yet (asked in that transaction), so it can run on every start.
 /// <list type="bullet">
 /// <item>Real: the city-wide population totals of shared/data (register-based series
 /// <c>population_total</c>; the 2022 figure of the official update as its own indicator
@@ -27,29 +28,23 @@ public static class DemographicsDemoData
     public const string Subject = "demo-data-seeder";
     public const string ExampleComment = "Beispieldaten (erfunden, keine amtlichen Zahlen)";
 
+    private static readonly WriteContext Seeder = WriteContext.System(Subject, "Demo data seeder", "DemographicsDemoData.SeedAsync");
+
     public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
     {
-        var observations = services.GetRequiredService<ObservationRepository>();
-        if (await observations.AnyAsync(ct)) return;
-        var importer = services.GetRequiredService<ObservationImporter>();
-        var caller = new Caller(Subject, "Demo data seeder", new HashSet<string>(), []);
-        const string method = "DemographicsDemoData.SeedAsync";
-
-        // One import per recording moment, each stamped shortly after its reference date.
-        foreach (var batch in Batches())
-            await importer.ImportAsync(Rows(batch.Observations), caller, method, ct, batch.RecordTime);
-
+        await using (var import = await services.GetRequiredService<ObservationImport>().BeginAsync(ct))
+        {
+            if (await import.HoldsObservationsAsync(ct)) return;
+            // One import per recording moment, each stamped shortly after its reference date.
+            foreach (var batch in Batches())
+                await import.ImportAsync(ImportRow.Numbered(batch.Observations), batch.RecordTime, Seeder, ct);
+            await import.CommitAsync(ct);
+        }
         services.GetService<ILoggerFactory>()?.CreateLogger(typeof(DemographicsDemoData))
             .LogInformation("Demographics demo data seeded");
     }
 
     private sealed record Batch(DateTime RecordTime, IReadOnlyList<Observation> Observations);
-
-    private static async IAsyncEnumerable<ImportRow> Rows(IReadOnlyList<Observation> observations)
-    {
-        await Task.CompletedTask;
-        for (var i = 0; i < observations.Count; i++) yield return new ImportRow(i, observations[i]);
-    }
 
     private static IEnumerable<Batch> Batches()
     {
@@ -62,16 +57,16 @@ public static class DemographicsDemoData
                 "sourced_secondary" => (ObservationStatus.Final, "belegt aus Sekundärquelle (sourced_secondary)"),
                 _ => (ObservationStatus.Final, "belegt (sourced)"),
             };
-            var indicator = t.Definition == "register" ? Indicators.PopulationTotal : Indicators.PopulationOfficialUpdate;
+            var indicator = t.Definition == "register" ? IndicatorIds.PopulationTotal : IndicatorIds.PopulationOfficialUpdate;
             yield return new Batch(Recorded(t.Date, days: 14),
-                [Observation(indicator, AreaCatalog.CityId, t.Date, t.Value, status, $"{provenance}; Definition: {t.Definition}; Quelle: {t.Url}")]);
+                [Observation(indicator, AreaCatalogue.CityId, t.Date, t.Value, status, $"{provenance}; Definition: {t.Definition}; Quelle: {t.Url}")]);
         }
 
         // Real occupancy of the municipal housing sites for refugees (council paper 22-18142-01).
         var housingDate = new DateOnly(2022, 3, 2);
         yield return new Batch(Recorded(housingDate, days: 1), HousingSites.Select(s =>
         {
-            var o = Observation(Indicators.RefugeesInMunicipalHousing, AreaCatalog.CityId, housingDate, s.Persons, ObservationStatus.Final,
+            var o = Observation(IndicatorIds.RefugeesInMunicipalHousing, AreaCatalogue.CityId, housingDate, s.Persons, ObservationStatus.Final,
                 "belegt (sourced): Vorlage 22-18142-01" + (s.Note.Length > 0 ? $"; {s.Note}" : ""));
             o.Dimensions["site"] = s.Site;
             return o;
@@ -102,18 +97,18 @@ public static class DemographicsDemoData
             var foreign = Math.Round(population * (d.ForeignPercent + drift / 2) / 100);
             var withBackground = Math.Round(population * (d.MigrationPercent + drift) / 100);
             var comment = $"{ExampleComment}; Stichtag {date:yyyy-MM-dd}";
-            yield return Observation(Indicators.PopulationTotal, d.Id, date, population, ObservationStatus.Estimated, comment);
-            yield return Observation(Indicators.ForeignNationals, d.Id, date, foreign, ObservationStatus.Estimated, comment);
-            yield return Observation(Indicators.GermansWithMigrationBackground, d.Id, date, withBackground - foreign, ObservationStatus.Estimated, comment);
-            yield return Observation(Indicators.PopulationWithMigrationBackground, d.Id, date, withBackground, ObservationStatus.Estimated, comment);
+            yield return Observation(IndicatorIds.PopulationTotal, d.Id, date, population, ObservationStatus.Estimated, comment);
+            yield return Observation(IndicatorIds.ForeignNationals, d.Id, date, foreign, ObservationStatus.Estimated, comment);
+            yield return Observation(IndicatorIds.GermansWithMigrationBackground, d.Id, date, withBackground - foreign, ObservationStatus.Estimated, comment);
+            yield return Observation(IndicatorIds.PopulationWithMigrationBackground, d.Id, date, withBackground, ObservationStatus.Estimated, comment);
         }
     }
 
     private static Observation Observation(string indicator, string area, DateOnly date, double value, ObservationStatus status, string comment) => new()
     {
-        Indicator = Indicators.NameOf(indicator),
-        Area = AreaCatalog.NameOf(area),
-        ReferenceDate = new Google.Type.Date { Year = date.Year, Month = date.Month, Day = date.Day },
+        Indicator = DemographicsNames.Indicators.Format(indicator),
+        Area = DemographicsNames.Areas.Format(area),
+        ReferenceDate = date.ToProto(),
         Value = value,
         Status = status,
         Comment = comment,
