@@ -2,7 +2,7 @@ using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.Demographics;
 using IntegrationServices.Measures;
 using IntegrationServices.Reporting;
-using IntegrationServices.Reporting.Demo;
+using IntegrationServices.Reporting.Core.Application;
 using IntegrationServices.SnapshotWorker;
 
 namespace IntegrationServices.Suite;
