@@ -231,6 +231,50 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
     }
 
     [Fact]
+    public async Task Update_without_a_mask_takes_the_populated_fields_and_star_takes_every_updatable_field()
+    {
+        var created = await CreateAsync(id: "c-masks");
+        Task<ReportingCycle> Update(ReportingCycle cycle, string? mask) => _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = cycle,
+            UpdateMask = mask is null ? null : FieldMask.FromString(mask),
+        }).ResponseAsync;
+
+        // No mask: the fields the request sets (title and the whole paper), nothing else.
+        var populated = await Update(new ReportingCycle { Name = created.Name, Title = "Nur Titel", Paper = new CouncilPaper { Reference = "30-00002" } }, null);
+        Assert.Equal("Nur Titel", populated.Title);
+        Assert.Equal(new CouncilPaper { Reference = "30-00002" }, populated.Paper);
+        Assert.Equal(created.ReportingDate, populated.ReportingDate);
+        Assert.Equal(created.Consultations, populated.Consultations);
+
+        // "*": every updatable field; what the request leaves unset is cleared, and required fields must be given.
+        await Rpc.InvalidAsync(() => _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name },
+            UpdateMask = FieldMask.FromString("*"),
+        }), "reporting_cycle.title", "reporting_cycle.reference_date", "reporting_cycle.reporting_date");
+        var all = await Update(new ReportingCycle
+        {
+            Name = created.Name, Title = "Alles neu", ReferenceDate = created.ReferenceDate, ReportingDate = created.ReportingDate,
+        }, "*");
+        Assert.Equal("Alles neu", all.Title);
+        Assert.Null(all.Paper);
+        Assert.Empty(all.Consultations);
+        Assert.Equal(created.ReferenceDate, all.ReferenceDate);
+
+        // Nothing to update, or "*" beside other paths.
+        await Rpc.InvalidAsync(() => _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name },
+        }), "update_mask");
+        await Rpc.InvalidAsync(() => _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name, Title = "x" },
+            UpdateMask = FieldMask.FromString("*,title"),
+        }), "update_mask");
+    }
+
+    [Fact]
     public async Task Update_to_a_taken_reference_date_is_refused()
     {
         var a = await CreateAsync();

@@ -18,7 +18,7 @@ namespace IntegrationServices.Reporting.Core.Application;
 public sealed class CycleApplication(
     Database database, ReportingCycleRepository cycles, AuditTrail audit, RequestIds requestIds, OParlExporter oparl, TimeProvider clock)
 {
-    public DateTime Now => clock.GetUtcNow().UtcDateTime;
+    internal DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     public async Task<Cycle> GetAsync(string id, CancellationToken ct) =>
         await database.ReadAsync(db => cycles.GetAsync(db, id, forUpdate: false, ct), ct) ?? throw ReportingNames.Cycles.NotFound(id);

@@ -48,8 +48,6 @@ public sealed class SnapshotRunSql(SqlDialect dialect)
         WHERE outcome = 'RUNNING' AND start_time < @StaleBefore
         """;
 
-    public string SelectRun => $"SELECT {SnapshotColumnLists.Run} FROM snapshot_runs WHERE id = @Id";
-
     /// <summary>Keyset page of runs ordered by id, of one cycle or of all, with the conditions of <see cref="Filters"/>.</summary>
     public string RunPage(bool ofCycle, SqlFilter filter) => $"""
         SELECT {SnapshotColumnLists.Run}

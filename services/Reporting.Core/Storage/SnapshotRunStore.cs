@@ -39,9 +39,6 @@ public sealed class SnapshotRunStore(Database database)
             Error = error is { Length: > MaxErrorLength } ? error[..MaxErrorLength] : error,
         }, ct);
 
-    public async Task<SnapshotRunRecord?> GetAsync(DbScope db, long runId, CancellationToken ct) =>
-        (await db.QuerySingleOrDefaultAsync<RunRow>(_sql.SelectRun, new { Id = runId }, ct))?.ToRecord();
-
     /// <summary>Runs after the cursor's id, of <paramref name="cycleId"/> (all cycles when null), filtered; at most the cursor's limit.</summary>
     public async Task<IReadOnlyList<SnapshotRunRecord>> PageAsync(DbScope db, string? cycleId, SqlFilter filter, PageCursor<long> cursor, CancellationToken ct)
     {

@@ -31,8 +31,8 @@ public abstract class SnapshotStorageContract(IStorageUnderTest storage)
     private static Task<StoredSnapshot?> StoredAsync(TestHost host, string cycleId) =>
         host.ReadAsync(db => host.Get<SnapshotStore>().GetAsync(db, cycleId, None));
 
-    private static Task<SnapshotRunRecord?> RunAsync(TestHost host, long runId) =>
-        host.ReadAsync(db => host.Get<SnapshotRunStore>().GetAsync(db, runId, None));
+    private static async Task<SnapshotRunRecord> RunAsync(TestHost host, string cycleId, long runId) =>
+        (await host.Get<SnapshotApplication>().ListRunsAsync(cycleId, 100, null, null, None)).Rows.Single(r => r.Id == runId);
 
     [Fact]
     public async Task Concurrent_stores_keep_one_snapshot_and_skip_the_rest()
@@ -72,13 +72,13 @@ public abstract class SnapshotStorageContract(IStorageUnderTest storage)
         Assert.Contains("fault point BeforeCommit", failure.Message);
         Assert.Null(await StoredAsync(drill, id));
         Assert.Equal(State.Planned, (await drill.Get<CycleApplication>().GetAsync(id, None)).State);
-        Assert.Equal(Outcome.Running, (await RunAsync(drill, run))!.Outcome);
+        Assert.Equal(Outcome.Running, (await RunAsync(drill, id, run)).Outcome);
 
         // The same worker after a restart, without the drill: its earlier run is closed, the snapshot stored.
         await using var restarted = await CoreHost.StartOnSameDatabaseAsync(drill);
         var producer = restarted.Get<SnapshotProducer>();
         var retry = await producer.StartRunAsync(id, "w", TimeSpan.FromMinutes(15), None);
-        Assert.Equal(Outcome.Failed, (await RunAsync(restarted, run))!.Outcome);
+        Assert.Equal(Outcome.Failed, (await RunAsync(restarted, id, run)).Outcome);
         Assert.Equal(Outcome.Succeeded, await producer.StoreAsync(retry, id, Snapshots.Empty(id, reference), "w", None));
         Assert.Equal(State.SnapshotTaken, (await restarted.Get<CycleApplication>().GetAsync(id, None)).State);
     }
