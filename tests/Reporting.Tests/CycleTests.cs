@@ -60,8 +60,11 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
         var second = await _coordinator.CreateReportingCycleAsync(request);
         Assert.Equal(first.Name, second.Name);
         Assert.Equal(first.Etag, second.Etag);
-        await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.CreateReportingCycleAsync(
-            new CreateReportingCycleRequest { ReportingCycle = Cycles.Cycle(fixture.NextReferenceDate()), RequestId = "not-a-uuid" }));
+        // The same id for another request is refused, not answered with the first result.
+        await Rpc.InvalidAsync(() => _coordinator.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = Cycles.Cycle(fixture.NextReferenceDate()), RequestId = requestId }), "request_id");
+        await Rpc.InvalidAsync(() => _coordinator.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = Cycles.Cycle(fixture.NextReferenceDate()), RequestId = "not-a-uuid" }), "request_id");
     }
 
     [Fact]
