@@ -4,7 +4,7 @@ using IntegrationServices.Demographics.Application;
 using IntegrationServices.Measures;
 using IntegrationServices.Measures.Application;
 using IntegrationServices.Reporting;
-using IntegrationServices.Reporting.Demo;
+using IntegrationServices.Reporting.Core.Application;
 using IntegrationServices.SnapshotWorker;
 
 namespace IntegrationServices.Suite;
