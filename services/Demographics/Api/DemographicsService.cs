@@ -24,8 +24,9 @@ public sealed class DemographicsService(
     {
         var validator = new Validator();
         var asOf = validator.Date(request.AsOf, "as_of");
+        var knownAt = validator.Instant(request.KnownAt, "known_at");
         validator.ThrowIfInvalid();
-        var page = await catalogue.ListAreasAsync(request.PageSize, request.PageToken, asOf, context.CancellationToken);
+        var page = await catalogue.ListAreasAsync(request.PageSize, request.PageToken, asOf, knownAt, context.CancellationToken);
         return new ListAreasResponse { Areas = { page.Rows.Select(a => a.ToProto()) }, NextPageToken = page.NextPageToken };
     }
 
