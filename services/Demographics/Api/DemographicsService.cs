@@ -69,9 +69,22 @@ public sealed class DemographicsService(
     private static async IAsyncEnumerable<ImportRow> Rows(IAsyncStreamReader<ImportObservationsRequest> requests, [EnumeratorCancellation] CancellationToken ct)
     {
         var index = 0;
-        while (await requests.MoveNext(ct))
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await requests.MoveNext(ct);
+            }
+            catch (IOException e)
+            {
+                // Kestrel: "The client reset the request stream." The client cancelled; the call's token may learn it a moment later.
+                throw new RpcException(new Status(StatusCode.Cancelled, "The client reset the stream; nothing was imported.", e));
+            }
+            if (!more) yield break;
             foreach (var observation in requests.Current.Observations)
                 yield return new ImportRow(index++, observation);
+        }
     }
 
     [Authorize(Policy = Policies.ReadOrWorker)]
