@@ -27,7 +27,9 @@ ALTER TABLE observations ADD CONSTRAINT fk_observations_batch FOREIGN KEY (batch
 CREATE INDEX ix_observations_series ON observations (series_id, reference_date) INCLUDE (batch_id);
 DROP INDEX ix_import_batches_migration ON import_batches;
 GO
--- SummarizeAreas reads the totals (no dimensions) of a few indicators: this index finds those series
--- without passing every broken-down series of the same indicators.
+-- Reads that name their series find them without passing unrelated ones: SummarizeAreas reads the
+-- totals (no dimensions) of a few indicators, ListObservations may name an area alone.
 CREATE INDEX ix_series_dimensions ON series (dimensions, indicator_id, area_id);
+GO
+CREATE INDEX ix_series_area ON series (area_id, indicator_id, dimensions);
 GO

@@ -33,6 +33,7 @@ ALTER TABLE observations_by_batch RENAME TO observations;
 CREATE INDEX ix_observations_series ON observations (series_id, reference_date);
 DROP INDEX ix_import_batches_migration;
 
--- SummarizeAreas reads the totals (no dimensions) of a few indicators: this index finds those series
--- without passing every broken-down series of the same indicators.
+-- Reads that name their series find them without passing unrelated ones: SummarizeAreas reads the
+-- totals (no dimensions) of a few indicators, ListObservations may name an area alone.
 CREATE INDEX ix_series_dimensions ON series (dimensions, indicator_id, area_id);
+CREATE INDEX ix_series_area ON series (area_id, indicator_id, dimensions);
