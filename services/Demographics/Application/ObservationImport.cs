@@ -93,18 +93,21 @@ public sealed class ObservationImport(Database database, CatalogueRepository cat
     {
         var validation = new ObservationValidation(
             await catalogue.LoadAreasAsync(connection.Scope, knownAt: null, ct), await catalogue.LoadIndicatorsAsync(connection.Scope, ct));
-        await using var spool = await observations.OpenSpoolAsync(connection, ct);
-        connection.BeginSpooling();
-        await ImportPipeline.RunAsync(rows, validation, spool, _limits, ct);
-        if (validation.BadRows > 0) throw ServiceException.Invalid(validation.Violations, validation.Summary);
-        if (validation.Rows == 0) throw ServiceException.Invalid(ObservationFields.Prefix, "the import contains no observations");
+        long batch;
+        await using (var spool = await observations.OpenSpoolAsync(connection, ct))
+        {
+            connection.BeginSpooling();
+            await ImportPipeline.RunAsync(rows, validation, spool, _limits, ct);
+            if (validation.BadRows > 0) throw ServiceException.Invalid(validation.Violations, validation.Summary);
+            if (validation.Rows == 0) throw ServiceException.Invalid(ObservationFields.Prefix, "the import contains no observations");
 
-        await connection.BeginWriteAsync(ct);
+            await connection.BeginWriteAsync(ct);
+            batch = await observations.InsertBatchAsync(connection.Scope, ct);
+            await spool.MoveAsync(batch, ct);
+        }
+        // The record time is taken once the rows are in (and the spool is gone), and stamped by the last
+        // statement: no row of the batch carries an instant before the work of its transaction is done.
         var db = connection.Scope;
-        var batch = await observations.InsertBatchAsync(db, ct);
-        await spool.MoveAsync(batch, ct);
-        // The record time is taken once the rows are in, and stamped by the last statement: no row of the
-        // batch carries an instant before the work of its transaction is done.
         var stamp = recordTime ?? clock.GetUtcNow().UtcDateTime;
         await audit.AppendAsync(db, writer, DemographicsNames.Observations, AuditChange.Of("imported")
             .Set("imported_count", validation.Rows)

@@ -28,6 +28,7 @@ public sealed class ImportConnection : IAsyncDisposable
     private readonly int _timeout;
     private DbTransaction? _transaction;
     private bool _writing;
+    private int _spools;
 
     private ImportConnection(DbConnection connection, IDisposable? deferredCheckpoint, WalCheckpointer checkpointer, int timeout)
     {
@@ -36,6 +37,9 @@ public sealed class ImportConnection : IAsyncDisposable
 
     /// <summary>The connection and its current transaction (none before the first phase begins), for the repositories.</summary>
     public DbScope Scope => new(_connection, _transaction, _timeout);
+
+    /// <summary>The number of the next spool on this connection (SQLite: its tables' suffix in the spool database).</summary>
+    public int NextSpool() => ++_spools;
 
     /// <summary>Opens the connection (SQLite: with its spool attached); no transaction yet.</summary>
     public static async Task<ImportConnection> OpenAsync(Database database, WalCheckpointer checkpointer, CancellationToken ct)

@@ -13,6 +13,7 @@ namespace IntegrationServices.Demographics.Storage;
 internal sealed class SqliteObservationSpool : ObservationSpool
 {
     private readonly ImportConnection _connection;
+    private readonly SqliteSpoolSql _sql;
     private readonly SqliteStatement _insertRow, _insertSeries;
     private readonly int _spoolSeries, _referenceDate, _value, _status, _comment;
     private readonly Dictionary<int, byte[]> _dates = [];
@@ -23,21 +24,22 @@ internal sealed class SqliteObservationSpool : ObservationSpool
     private string? _boundStatus;
     private string? _boundComment; // unbound parameters are NULL
 
-    private SqliteObservationSpool(ImportConnection connection)
+    private SqliteObservationSpool(ImportConnection connection, SqliteSpoolSql sql)
     {
-        _connection = connection;
+        (_connection, _sql) = (connection, sql);
         var db = ((SqliteConnection)connection.Scope.Connection).Handle ?? throw new InvalidOperationException("The connection is not open.");
-        _insertRow = new SqliteStatement(db, SqliteSpoolSql.InsertRow);
-        _insertSeries = new SqliteStatement(db, SqliteSpoolSql.InsertSeries);
+        _insertRow = new SqliteStatement(db, sql.InsertRow);
+        _insertSeries = new SqliteStatement(db, sql.InsertSeries);
         (_spoolSeries, _referenceDate, _value, _status, _comment) = (_insertRow.Index("@SpoolSeries"), _insertRow.Index("@ReferenceDate"),
             _insertRow.Index("@Value"), _insertRow.Index("@Status"), _insertRow.Index("@Comment"));
     }
 
-    /// <summary>Creates the spool's tables in the spool database attached to <paramref name="connection"/>.</summary>
+    /// <summary>Creates the spool's tables (the connection's next) in the spool database attached to <paramref name="connection"/>.</summary>
     public static async Task<SqliteObservationSpool> CreateAsync(ImportConnection connection, CancellationToken ct)
     {
-        await connection.Scope.ExecuteAsync(SqliteSpoolSql.Create, null, ct);
-        return new SqliteObservationSpool(connection);
+        var sql = new SqliteSpoolSql(connection.NextSpool());
+        await connection.Scope.ExecuteAsync(sql.Create, null, ct);
+        return new SqliteObservationSpool(connection, sql);
     }
 
     public override ValueTask AddAsync(NewObservation o, CancellationToken ct)
@@ -85,23 +87,16 @@ internal sealed class SqliteObservationSpool : ObservationSpool
     public override async Task MoveAsync(long batchId, CancellationToken ct)
     {
         var db = _connection.Scope;
-        await db.ExecuteAsync(SqliteSpoolSql.AddNewSeries, null, ct);
-        await db.ExecuteAsync(SqliteSpoolSql.ResolveSeries, null, ct);
-        await db.ExecuteAsync(SqliteSpoolSql.AddRows, new { BatchId = batchId }, ct);
+        await db.ExecuteAsync(_sql.AddNewSeries, null, ct);
+        await db.ExecuteAsync(_sql.ResolveSeries, null, ct);
+        await db.ExecuteAsync(_sql.AddRows, new { BatchId = batchId }, ct);
     }
 
-    public override async ValueTask DisposeAsync()
+    /// <summary>The statements go; the spool's tables stay until the connection detaches the spool database.</summary>
+    public override ValueTask DisposeAsync()
     {
         _insertRow.Dispose();
         _insertSeries.Dispose();
-        // The spool of this import goes; another import on the same connection (the administrative path) makes its own.
-        try
-        {
-            await _connection.Scope.ExecuteAsync(SqliteSpoolSql.Drop, null, CancellationToken.None);
-        }
-        catch (SqliteException)
-        {
-            // Detaching the spool database (ImportConnection) removes what is left.
-        }
+        return ValueTask.CompletedTask;
     }
 }
