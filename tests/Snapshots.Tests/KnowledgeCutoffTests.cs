@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.Contracts.Reporting.V1;
 using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.Testing;
 using Xunit;
 using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
 using static Snapshots.Tests.SnapshotEnvironment;
@@ -31,15 +32,18 @@ public sealed class KnowledgeCutoffTests
     [Fact]
     public async Task An_import_begun_before_the_cutoff_and_committed_after_it_is_not_in_the_snapshot_and_it_still_verifies()
     {
-        await using var env = await StartAsync();
+        var probe = new FirstMessageProbe();
+        await using var env = await StartAsync(probe);
         await env.SeedUntilAsync(Q1Cutoff - TimeSpan.FromSeconds(10));
 
         // The import starts before the cut-off and sends its rows; the client ends the stream only later.
+        probe.Rearm();
         using var import = env.DemographicsAdmin.ImportObservations();
         var batch = new ImportObservationsRequest();
         batch.Observations.Add(new Observation { Indicator = "indicators/population_total", Area = "areas/0", ReferenceDate = D(2025, 3, 31), Value = 260000, Status = ObservationStatus.Final });
         batch.Observations.Add(new Observation { Indicator = "indicators/population_total", Area = "areas/130", ReferenceDate = D(2025, 3, 31), Value = 29000, Status = ObservationStatus.Final });
         await import.RequestStream.WriteAsync(batch);
+        await probe.Received.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the import has begun on the server
 
         // Past the cut-off (well within the import's idle timeout) the worker takes q1's snapshot.
         env.Clock.MoveTo(Q1Cutoff + TimeSpan.FromSeconds(10));
@@ -48,11 +52,15 @@ public sealed class KnowledgeCutoffTests
         await import.RequestStream.CompleteAsync();
         await import;
 
-        // The import changes the answer for q1's reference date as known now, not as known at the cut-off …
+        // The snapshot froze the city as known before the import; the import is known from its commit on,
+        // after the cut-off (the old code stamped its rows with its start, before the cut-off) …
+        var stored = await env.Store.GetAsync("q1", CancellationToken.None);
+        Assert.Equal(250000, stored!.ToProto().Demographics.City.PopulationTotal);
         var demographics = new DemographicsService.DemographicsServiceClient(env.Demographics.As(Roles.Worker));
         var atCutoff = await demographics.SummarizeAreasAsync(new SummarizeAreasRequest { AsOf = D(2025, 3, 31), KnownAt = Timestamp.FromDateTimeOffset(Q1Cutoff) });
+        Assert.Equal(250000, atCutoff.City.PopulationTotal);
         var now = await demographics.SummarizeAreasAsync(new SummarizeAreasRequest { AsOf = D(2025, 3, 31) });
-        Assert.NotEqual(atCutoff, now);
+        Assert.Equal(260000, now.City.PopulationTotal);
 
         // … so the recount at the cut-off still gives the frozen snapshot.
         var verified = await VerifyAsync(env, "q1");

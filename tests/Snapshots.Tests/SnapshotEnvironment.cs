@@ -1,4 +1,5 @@
 using Dapper;
+using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.Contracts.Measures.V1;
@@ -94,11 +95,18 @@ public sealed class SnapshotEnvironment : IAsyncDisposable
 
     public Dictionary<string, string> MeasureNames { get; } = new();
 
-    public static async Task<SnapshotEnvironment> StartAsync()
+    /// <param name="demographicsProbe">Added to Demographics' interceptors: tells when an import's first batch arrived.</param>
+    public static async Task<SnapshotEnvironment> StartAsync(FirstMessageProbe? demographicsProbe = null)
     {
         var env = new SnapshotEnvironment(new SteppingClock(Start));
         env.Measures = await TestHost.StartAsync(b => b.AddMeasuresService(), a => a.MapMeasuresService(), clock: env.Clock);
-        env.Demographics = await TestHost.StartAsync(b => b.AddDemographicsService(), a => a.MapDemographicsService(), clock: env.Clock);
+        env.Demographics = await TestHost.StartAsync(b =>
+        {
+            b.AddDemographicsService();
+            if (demographicsProbe is null) return;
+            b.Services.AddSingleton(demographicsProbe);
+            b.Services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<FirstMessageProbe>());
+        }, a => a.MapDemographicsService(), clock: env.Clock);
         env.Reporting = await TestHost.StartAsync(b =>
         {
             b.Services.AddSingleton(env.Handlers());

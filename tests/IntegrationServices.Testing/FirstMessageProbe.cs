@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
-namespace IntegrationServices.Demographics.Tests;
+namespace IntegrationServices.Testing;
 
 /// <summary>
 /// A test's window into the server: completes <see cref="Received"/> once a client-streaming handler has
@@ -10,7 +10,10 @@ namespace IntegrationServices.Demographics.Tests;
 /// </summary>
 public sealed class FirstMessageProbe : Interceptor
 {
-    public TaskCompletionSource Received { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource Received { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Forgets the streams seen so far (a test's set-up imports too): <see cref="Received"/> waits for the next.</summary>
+    public void Rearm() => Received = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
         ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
