@@ -37,11 +37,12 @@ public sealed partial class SnapshotEnvironment : IAsyncDisposable
     public TestHost Demographics { get; private set; } = null!;
     public TestHost Reporting { get; private set; } = null!;
 
-    public static async Task<SnapshotEnvironment> StartAsync()
+    /// <param name="demographicsProbe">Added to Demographics' interceptors: tells when an import's first batch arrived.</param>
+    public static async Task<SnapshotEnvironment> StartAsync(FirstMessageProbe? demographicsProbe = null)
     {
         var env = new SnapshotEnvironment(new SteppingClock(Start));
         env.Measures = await TestHost.StartAsync(SuiteComponents.Measures, clock: env.Clock);
-        env.Demographics = await TestHost.StartAsync(SuiteComponents.Demographics, clock: env.Clock);
+        env.Demographics = await TestHost.StartAsync(SuiteComponents.Demographics, clock: env.Clock, customize: b => demographicsProbe?.AddTo(b));
         env.Reporting = await TestHost.StartAsync(SuiteComponents.Reporting,
             new Dictionary<string, string?> { ["OParl:BaseUrl"] = "https://ris.example.de/oparl" }, env.Clock,
             customize: b => env.UseTestServers(b));
