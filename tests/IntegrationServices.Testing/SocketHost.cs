@@ -1,0 +1,116 @@
+using System.Net;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using IntegrationServices.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationServices.Testing;
+
+/// <summary>
+/// A composition on real Kestrel sockets: the gRPC endpoint (h2c) and the HTTP/1.1 endpoint on loopback
+/// ports the kernel picks at bind time (port 0), so parallel test processes never race for a port. For
+/// behaviour that is about connections, streams and flow control, which TestServer does not have.
+/// </summary>
+public sealed class SocketHost : IAsyncDisposable
+{
+    private readonly List<GrpcChannel> _channels = [];
+
+    private SocketHost(WebApplication app, Uri grpc, Uri http, string dataDirectory)
+    {
+        App = app;
+        GrpcAddress = grpc;
+        HttpAddress = http;
+        DataDirectory = dataDirectory;
+    }
+
+    public WebApplication App { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public Uri GrpcAddress { get; }
+
+    public Uri HttpAddress { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>
+    /// Starts <paramref name="add"/>/<paramref name="map"/> with a fresh SQLite directory, Jwt mode with the
+    /// test signing key and <paramref name="clock"/> (the fixed test clock unless given); <paramref name="settings"/> win.
+    /// </summary>
+    public static async Task<SocketHost> StartAsync(Action<WebApplicationBuilder> add, Action<WebApplication> map,
+        IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        var config = new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
+            ["Storage:Provider"] = "Sqlite",
+            ["Storage:DataDirectory"] = dataDirectory,
+            ["Auth:Mode"] = "Jwt",
+            ["Auth:SigningKey"] = TestTokens.SigningKey,
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.Services.AddSingleton<TimeProvider>(clock ?? TestHost.NewClock());
+        add(builder);
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync();
+
+        var ports = app.Urls.Select(u => new Uri(u)).ToList();
+        using var http2 = new HttpClient
+        {
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        // The endpoint that speaks HTTP/2 without TLS (prior knowledge) is the gRPC one; the other refuses it.
+        var grpcAddress = await SpeaksHttp2Async(http2, ports[0]) ? ports[0] : ports[1];
+        return new SocketHost(app, grpcAddress, ports.Single(p => p != grpcAddress), dataDirectory);
+    }
+
+    private static async Task<bool> SpeaksHttp2Async(HttpClient http2, Uri address)
+    {
+        try
+        {
+            using var response = await http2.GetAsync(address);
+            return true;
+        }
+        catch (HttpRequestException) { return false; }
+    }
+
+    /// <summary>A channel of its own (one HTTP/2 connection) whose calls carry the given bearer token (none for null).</summary>
+    public CallInvoker Invoker(string? token = null)
+    {
+        var channel = GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+        lock (_channels) _channels.Add(channel);
+        return token is null
+            ? channel.CreateCallInvoker()
+            : channel.Intercept(metadata =>
+            {
+                metadata.Add("authorization", "Bearer " + token);
+                return metadata;
+            });
+    }
+
+    /// <summary>A channel acting with the given roles (admin when none are named).</summary>
+    public CallInvoker As(params string[] roles) => Invoker(TestTokens.For(roles.Length == 0 ? [Roles.Admin] : roles));
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_channels)
+            foreach (var channel in _channels) channel.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
