@@ -1,11 +1,8 @@
 using System.Net;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using IntegrationServices.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationServices.Testing;
 
@@ -45,21 +42,13 @@ public sealed class SocketHost : IAsyncDisposable
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        var config = new Dictionary<string, string?>
+        var builder = TestHost.Builder(dataDirectory, new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
             ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
             ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
-            ["Storage:Provider"] = "Sqlite",
-            ["Storage:DataDirectory"] = dataDirectory,
-            ["Auth:Mode"] = "Jwt",
-            ["Auth:SigningKey"] = TestTokens.SigningKey,
-        };
-        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
-        builder.Configuration.AddInMemoryCollection(config);
-        builder.Services.AddSingleton<TimeProvider>(clock ?? TestHost.NewClock());
+        }, settings, clock ?? TestHost.NewClock());
         add(builder);
         var app = builder.Build();
         map(app);
@@ -92,13 +81,7 @@ public sealed class SocketHost : IAsyncDisposable
     {
         var channel = GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
         lock (_channels) _channels.Add(channel);
-        return token is null
-            ? channel.CreateCallInvoker()
-            : channel.Intercept(metadata =>
-            {
-                metadata.Add("authorization", "Bearer " + token);
-                return metadata;
-            });
+        return TestTokens.Carrying(channel, token);
     }
 
     /// <summary>A channel acting with the given roles (admin when none are named).</summary>
