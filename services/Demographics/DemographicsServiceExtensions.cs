@@ -1,3 +1,5 @@
+using IntegrationServices.Demographics.Api;
+using IntegrationServices.Demographics.Application;
 using IntegrationServices.Demographics.Storage;
 using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.ServiceDefaults.Storage;
@@ -13,10 +15,11 @@ public static class DemographicsServiceExtensions
     public static WebApplicationBuilder AddDemographicsService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults(Identity, Ports);
-        builder.Services.AddSingleton<CatalogRepository>();
+        builder.Services.AddSingleton<CatalogueRepository>();
         builder.Services.AddSingleton<ObservationRepository>();
-        builder.Services.AddSingleton<ObservationImporter>();
-        builder.Services.AddSingleton<AreaSummarizer>();
+        builder.Services.AddSingleton<CatalogueApplication>();
+        builder.Services.AddSingleton<ObservationApplication>();
+        builder.Services.AddSingleton<ObservationImport>();
         builder.Services.AddSingleton<WalCheckpointer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WalCheckpointer>());
         return builder;

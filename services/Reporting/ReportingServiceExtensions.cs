@@ -1,8 +1,7 @@
-using IntegrationServices.Reporting.Cycles;
-using IntegrationServices.Reporting.OParl;
-using IntegrationServices.Reporting.Snapshots;
+using IntegrationServices.Reporting.Api;
+using IntegrationServices.Reporting.Core;
+using IntegrationServices.Reporting.Core.Application;
 using IntegrationServices.ServiceDefaults.Hosting;
-using IntegrationServices.ServiceDefaults.Storage;
 
 namespace IntegrationServices.Reporting;
 
@@ -15,18 +14,14 @@ public static class ReportingServiceExtensions
     public static WebApplicationBuilder AddReportingService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults(Identity, Ports);
-        builder.Services.AddOptions<OParlOptions>().Bind(builder.Configuration.GetSection(OParlOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<OParlExporter>();
-        builder.Services.AddSingleton<ReportingCycleRepository>();
-        builder.Services.AddSnapshotComputation(builder.Configuration, subject: "reporting-service");
+        builder.Services.AddReportingCore(builder.Configuration, subject: "reporting-service");
         return builder;
     }
 
     public static WebApplication MapReportingService(this WebApplication app)
     {
-        app.MigrateDatabase(typeof(ReportingServiceExtensions).Assembly);
+        app.MigrateDatabase(ReportingCoreExtensions.MigrationsAssembly);
+        app.Services.GetRequiredService<SnapshotFaultPoint>().WarnIfSet();
         app.MapServiceDefaults();
         app.MapGrpcService<ReportingCyclesService>();
         app.MapGrpcService<SnapshotsService>();

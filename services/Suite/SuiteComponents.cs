@@ -1,9 +1,10 @@
 using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.Demographics;
+using IntegrationServices.Demographics.Application;
 using IntegrationServices.Measures;
 using IntegrationServices.Measures.Application;
 using IntegrationServices.Reporting;
-using IntegrationServices.Reporting.Demo;
+using IntegrationServices.Reporting.Core.Application;
 using IntegrationServices.SnapshotWorker;
 
 namespace IntegrationServices.Suite;

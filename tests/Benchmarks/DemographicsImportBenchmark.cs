@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using IntegrationServices.Demographics;
+using IntegrationServices.Demographics.Api;
 using IntegrationServices.Demographics.ImportCli;
 using System.Net;
 using System.Net.Sockets;

@@ -5,7 +5,8 @@ using IntegrationServices.Contracts.Reporting.V1;
 using IntegrationServices.Demographics;
 using IntegrationServices.Measures;
 using IntegrationServices.Reporting;
-using IntegrationServices.Reporting.Snapshots;
+using IntegrationServices.Reporting.Core.Domain;
+using IntegrationServices.Reporting.Testing;
 using IntegrationServices.ServiceDefaults.Security;
 using IntegrationServices.SnapshotWorker;
 using IntegrationServices.Testing;
@@ -30,15 +31,12 @@ public static class SnapshotBenchmark
         var clock = TestHost.NewClock();
         await using var measures = await TestHost.StartAsync(b => b.AddMeasuresService(), a => a.MapMeasuresService(), Quiet(), clock);
         await using var demographics = await TestHost.StartAsync(b => b.AddDemographicsService(), a => a.MapDemographicsService(), Quiet(), clock);
-        var handlers = new SnapshotClientHandlers
-        {
-            Measures = () => measures.Server.CreateHandler(),
-            Demographics = () => demographics.Server.CreateHandler(),
-        };
-        await using var reporting = await TestHost.StartAsync(b => { b.Services.AddSingleton(handlers); b.AddReportingService(); }, a => a.MapReportingService(),
+        void UseTestServers(WebApplicationBuilder b) =>
+            b.Services.UseSnapshotClientHandlers(() => measures.Server.CreateHandler(), () => demographics.Server.CreateHandler());
+        await using var reporting = await TestHost.StartAsync(b => { UseTestServers(b); b.AddReportingService(); }, a => a.MapReportingService(),
             Quiet(new() { ["OParl:BaseUrl"] = "https://ris.example.de/oparl" }), clock);
         var reportingDb = Path.Combine(reporting.DataDirectory, "reporting.db");
-        await using var worker = await TestHost.StartAsync(b => { b.Services.AddSingleton(handlers); b.AddSnapshotWorker(); }, a => a.MapSnapshotWorker(),
+        await using var worker = await TestHost.StartAsync(b => { UseTestServers(b); b.AddSnapshotWorker(); }, a => a.MapSnapshotWorker(),
             Quiet(new()
             {
                 ["Storage:ConnectionString"] = $"Data Source={reportingDb};Foreign Keys=True",

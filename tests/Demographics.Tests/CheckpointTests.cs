@@ -9,8 +9,6 @@ namespace IntegrationServices.Demographics.Tests;
 /// <summary>A large import commits without copying the log into the database file; the copy follows in the background.</summary>
 public sealed class CheckpointTests : DemographicsTest
 {
-    private string DatabaseFile => Path.Combine(Host.DataDirectory, DemographicsServiceExtensions.Identity.StorageName + ".db");
-
     [Fact]
     public async Task A_deferred_commit_leaves_the_log_uncopied_until_the_checkpoint_runs()
     {
@@ -39,7 +37,7 @@ public sealed class CheckpointTests : DemographicsTest
         var checkpointer = Host.Services.GetRequiredService<WalCheckpointer>();
         var completed = checkpointer.Completed;
         var rows = Enumerable.Range(0, 60_000).Select(i =>
-            Obs("population_total", "0", Date(1900 + i % 120, 12, 31), i, dimensions: ("row", (i / 120).ToString())));
+            Obs("population_total", "0", D(1900 + i % 120, 12, 31), i, dimensions: ("row", (i / 120).ToString())));
         Assert.Equal(60_000, await ImportAsync(Client(Roles.Statistics), rows, batchSize: 2000));
 
         // Bounded wait: the request is handled as soon as the background service gets to it.

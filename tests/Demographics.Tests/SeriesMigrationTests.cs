@@ -26,7 +26,7 @@ public sealed class SeriesMigrationTests
             ForeignKeys = true,
         }.ToString();
 
-        var earlier = Migrator.Scripts(typeof(DemographicsService).Assembly, StorageProvider.Sqlite)
+        var earlier = Migrator.Scripts(typeof(DemographicsServiceExtensions).Assembly, StorageProvider.Sqlite)
             .Where(s => string.CompareOrdinal(s.Name, "0003") < 0).ToList();
         Assert.Contains(earlier, s => s.Name.StartsWith("0002", StringComparison.Ordinal));
         var upgrade = DeployChanges.To.SqliteDatabase(connection).WithScripts(earlier).LogToNowhere().Build().PerformUpgrade();
@@ -47,7 +47,7 @@ public sealed class SeriesMigrationTests
         SqliteConnection.ClearAllPools();
 
         // The host migrates at start: 0003 and anything after it.
-        await using var host = await TestHost.StartAsync(b => b.AddDemographicsService(), a => a.MapDemographicsService(), dataDirectory: directory);
+        await using var host = await DemographicsTest.StartAsync(dataDirectory: directory);
         var client = new DemographicsClient(host.As(Roles.Reader));
 
         Observation[] Read(ListObservationsResponse r) => r.Observations.OrderBy(o => o.Indicator).ThenBy(o => o.ReferenceDate.Year).ToArray();
@@ -71,7 +71,7 @@ public sealed class SeriesMigrationTests
         using var import = new DemographicsClient(host.As(Roles.Statistics)).ImportObservations();
         await import.RequestStream.WriteAsync(new ImportObservationsRequest
         {
-            Observations = { new Observation { Indicator = "population_total", Area = "0", ReferenceDate = new Google.Type.Date { Year = 2016, Month = 12, Day = 31 }, Value = 250705 } },
+            Observations = { new Observation { Indicator = "population_total", Area = "0", ReferenceDate = D(2016, 12, 31), Value = 250705 } },
         });
         await import.RequestStream.CompleteAsync();
         Assert.Equal(1, (await import).ImportedCount);

@@ -1,4 +1,3 @@
-using Google.Rpc;
 using Grpc.Core;
 using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.Testing;
@@ -9,20 +8,34 @@ namespace IntegrationServices.Demographics.Tests;
 /// <summary>A fresh Demographics host (own SQLite file, fake clock) per test class instance, i.e. per test.</summary>
 public abstract class DemographicsTest : IAsyncLifetime
 {
+    protected static readonly RpcAssert Rpc = new("integration.demographics.v1");
+
     protected TestHost Host { get; private set; } = null!;
 
-    protected virtual IDictionary<string, string?>? Settings => null;
-
-    public async ValueTask InitializeAsync() =>
-        Host = await TestHost.StartAsync(b => b.AddDemographicsService(), a => a.MapDemographicsService(), Settings);
+    public async ValueTask InitializeAsync() => Host = await StartAsync();
 
     public async ValueTask DisposeAsync() => await Host.DisposeAsync();
 
+    /// <summary>The service's own composition on a test host, as the Suite starts it.</summary>
+    public static Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null) =>
+        TestHost.StartAsync(b => b.AddDemographicsService(), a => a.MapDemographicsService(), settings, dataDirectory: dataDirectory);
+
     protected DemographicsClient Client(params string[] roles) => new(Host.As(roles));
 
-    protected static Google.Type.Date Date(int year, int month, int day) => new() { Year = year, Month = month, Day = day };
+    /// <summary>The service's SQLite file.</summary>
+    protected string DatabaseFile => Path.Combine(Host.DataDirectory, DemographicsServiceExtensions.Identity.StorageName + ".db");
 
-    protected static Observation Obs(string indicator, string area, Google.Type.Date date, double value,
+    /// <summary>Runs SQL on the service's SQLite file behind its back (to inject a failure such as a refusing trigger).</summary>
+    protected async Task ExecuteSqliteAsync(string sql)
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabaseFile}");
+        await db.OpenAsync();
+        await using var command = db.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    protected static Observation Obs(string indicator, string area, Google.Type.Date? date, double value,
         string? comment = null, params (string Key, string Value)[] dimensions)
     {
         var o = new Observation { Indicator = indicator, Area = area, ReferenceDate = date, Value = value, Comment = comment ?? "" };
@@ -43,6 +56,16 @@ public abstract class DemographicsTest : IAsyncLifetime
         return (await call).ImportedCount;
     }
 
+    /// <summary>An import that must be refused as INVALID_ARGUMENT with exactly these violations, in this order.</summary>
+    protected static async Task<(RpcException Error, IReadOnlyList<Google.Rpc.BadRequest.Types.FieldViolation> Violations)> RefusedAsync(
+        DemographicsClient client, IEnumerable<Observation> observations, int batchSize, params string[] fields)
+    {
+        var e = await Rpc.FailsAsync(StatusCode.InvalidArgument, () => ImportAsync(client, observations, batchSize));
+        var violations = Rpc.Violations(e, fields);
+        Assert.Equal(fields, violations.Select(v => v.Field));
+        return (e, violations);
+    }
+
     protected async Task<List<Observation>> ListAllAsync(ListObservationsRequest request)
     {
         var client = Client();
@@ -56,7 +79,4 @@ public abstract class DemographicsTest : IAsyncLifetime
             request.PageToken = page.NextPageToken;
         }
     }
-
-    protected static IReadOnlyList<BadRequest.Types.FieldViolation> Violations(RpcException e) =>
-        e.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.ToList() ?? [];
 }

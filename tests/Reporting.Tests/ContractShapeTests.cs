@@ -1,15 +1,10 @@
 using System.Reflection;
 using Grpc.Health.V1;
 using IntegrationServices.Contracts.Reporting.V1;
-using IntegrationServices.Reporting.Cycles;
-using IntegrationServices.Reporting.OParl;
 using IntegrationServices.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
-using Xunit;
-using Role = IntegrationServices.Contracts.Reporting.V1.Consultation.Types.Role;
 
-namespace Reporting.Tests;
+namespace IntegrationServices.Reporting.Tests;
 
 public sealed class ContractShapeTests(ReportingHost fixture) : IClassFixture<ReportingHost>
 {
@@ -34,7 +29,7 @@ public sealed class ContractShapeTests(ReportingHost fixture) : IClassFixture<Re
         Assert.Equal(PolicyOf.Keys.ToHashSet(), rpcs);
         foreach (var (method, policy) in PolicyOf)
         {
-            var info = typeof(IntegrationServices.Reporting.Cycles.ReportingCyclesService).GetMethod(method, BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
+            var info = typeof(IntegrationServices.Reporting.Api.ReportingCyclesService).GetMethod(method, BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
             Assert.True(info is not null, $"{method} is not implemented");
             Assert.Equal(policy, info!.GetCustomAttribute<AuthorizeAttribute>()?.Policy);
         }
@@ -62,30 +57,5 @@ public sealed class ContractShapeTests(ReportingHost fixture) : IClassFixture<Re
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving,
             (await health.CheckAsync(new HealthCheckRequest { Service = "integration.reporting.v1.ReportingCyclesService" })).Status);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
-    }
-
-    [Fact]
-    public void Organization_ids_are_stable_and_distinct()
-    {
-        Assert.Equal("ausschuss-fuer-soziales-und-gesundheit", OParlExporter.Slug("Ausschuss für Soziales und Gesundheit"));
-        Assert.Equal("50-fachbereich-soziales-und-gesundheit", OParlExporter.Slug("50 Fachbereich Soziales und Gesundheit"));
-        var exporter = new OParlExporter(Options.Create(new OParlOptions { BaseUrl = "https://x.example/oparl/" }));
-        var export = exporter.Export(new Cycle
-        {
-            Id = "slug",
-            Title = "t",
-            ReferenceDate = new DateOnly(2020, 1, 1),
-            ReportingDate = new DateOnly(2020, 2, 1),
-            Paper = new Paper("1", null, "t", null, null),
-            Consultations =
-            [
-                new(1, "A-B", Role.Information, false, null, true, null, false),
-                new(2, "A B", Role.Information, false, null, true, null, false),
-                new(3, "A-B", Role.Information, false, null, true, null, false),
-            ],
-        });
-        Assert.Equal(2, export.OrganizationsJson.Count);
-        Assert.Contains("\"id\": \"https://x.example/oparl/organization/a-b\"", export.OrganizationsJson[0]);
-        Assert.DoesNotContain("\"id\": \"https://x.example/oparl/organization/a-b\"", export.OrganizationsJson[1]);
     }
 }

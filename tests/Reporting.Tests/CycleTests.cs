@@ -3,19 +3,23 @@ using Grpc.Core;
 using IntegrationServices.Contracts.Common.V1;
 using IntegrationServices.Contracts.Reporting.V1;
 using IntegrationServices.ServiceDefaults.Security;
-using Xunit;
 using Role = IntegrationServices.Contracts.Reporting.V1.Consultation.Types.Role;
 using State = IntegrationServices.Contracts.Reporting.V1.ReportingCycle.Types.State;
+using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
+using static IntegrationServices.Reporting.Tests.ReportingHost;
+using static IntegrationServices.Testing.Dates;
 
-namespace Reporting.Tests;
+namespace IntegrationServices.Reporting.Tests;
 
 public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingHost>
 {
     private readonly ReportingCyclesService.ReportingCyclesServiceClient _coordinator = fixture.Client(Roles.Coordinator);
 
+    private static System.Text.Json.JsonElement Change(AuditRecord record) => System.Text.Json.JsonDocument.Parse(record.Change).RootElement;
+
     private async Task<ReportingCycle> CreateAsync(int consultations = 2, string? id = null)
     {
-        var request = new CreateReportingCycleRequest { ReportingCycle = T.Cycle(fixture.NextReferenceDate(), consultations) };
+        var request = new CreateReportingCycleRequest { ReportingCycle = Cycles.Cycle(fixture.NextReferenceDate(), consultations) };
         if (id is not null) request.ReportingCycleId = id;
         return await _coordinator.CreateReportingCycleAsync(request);
     }
@@ -37,7 +41,7 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
         Assert.Equal(created.ReferenceDate, got.ReferenceDate);
         // knowledge cut-off: end of the reporting date in Berlin
         var reporting = new DateOnly(got.ReportingDate.Year, got.ReportingDate.Month, got.ReportingDate.Day);
-        Assert.Equal(IntegrationServices.Reporting.ReportingCalendar.KnowledgeCutoff(reporting), got.KnowledgeCutoff.ToDateTime());
+        Assert.Equal(IntegrationServices.Reporting.Core.Domain.ReportingCalendar.KnowledgeCutoff(reporting), got.KnowledgeCutoff.ToDateTime());
     }
 
     [Fact]
@@ -51,70 +55,70 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
     public async Task Create_is_idempotent_per_request_id()
     {
         var requestId = Guid.NewGuid().ToString();
-        var request = new CreateReportingCycleRequest { ReportingCycle = T.Cycle(fixture.NextReferenceDate()), RequestId = requestId };
+        var request = new CreateReportingCycleRequest { ReportingCycle = Cycles.Cycle(fixture.NextReferenceDate()), RequestId = requestId };
         var first = await _coordinator.CreateReportingCycleAsync(request);
         var second = await _coordinator.CreateReportingCycleAsync(request);
         Assert.Equal(first.Name, second.Name);
         Assert.Equal(first.Etag, second.Etag);
-        await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.CreateReportingCycleAsync(
-            new CreateReportingCycleRequest { ReportingCycle = T.Cycle(fixture.NextReferenceDate()), RequestId = "not-a-uuid" }));
+        // The same id for another request is refused, not answered with the first result.
+        await Rpc.InvalidAsync(() => _coordinator.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = Cycles.Cycle(fixture.NextReferenceDate()), RequestId = requestId }), "request_id");
+        await Rpc.InvalidAsync(() => _coordinator.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = Cycles.Cycle(fixture.NextReferenceDate()), RequestId = "not-a-uuid" }), "request_id");
     }
 
     [Fact]
     public async Task Create_refuses_invalid_input_naming_every_field()
     {
-        var cycle = T.Cycle(new DateOnly(2031, 6, 30));
+        var cycle = Cycles.Cycle(new DateOnly(2031, 6, 30));
         cycle.Title = "";
-        cycle.ReportingDate = T.D(2031, 6, 29);
+        cycle.ReportingDate = D(2031, 6, 29);
         cycle.Scope.Add("measures/1");
         cycle.Consultations[0].Result = "zur Kenntnis genommen";
         cycle.Consultations[1].Role = Role.Unspecified;
-        var e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.CreateReportingCycleAsync(
+        var e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.CreateReportingCycleAsync(
             new CreateReportingCycleRequest { ReportingCycle = cycle, ReportingCycleId = "Bad Id" }));
-        Assert.Contains("reporting_cycle_id", T.Fields(e));
+        Rpc.Violations(e, "reporting_cycle_id", "reporting_cycle.title", "reporting_cycle.reporting_date", "reporting_cycle.scope[0]",
+            "reporting_cycle.consultations[0].result", "reporting_cycle.consultations[1].role");
 
-        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.CreateReportingCycleAsync(
+        e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.CreateReportingCycleAsync(
             new CreateReportingCycleRequest { ReportingCycle = cycle }));
-        var fields = T.Fields(e);
-        Assert.Contains("reporting_cycle.title", fields);
-        Assert.Contains("reporting_cycle.reporting_date", fields);
-        Assert.Contains("reporting_cycle.scope[0]", fields);
-        Assert.Contains("reporting_cycle.consultations[0].result", fields);
-        Assert.Contains("reporting_cycle.consultations[1].role", fields);
+        Rpc.Violations(e, "reporting_cycle.title", "reporting_cycle.reporting_date", "reporting_cycle.scope[0]",
+            "reporting_cycle.consultations[0].result", "reporting_cycle.consultations[1].role");
         Assert.Contains("before the reference date", e.Status.Detail);
 
-        cycle = T.Cycle(new DateOnly(2031, 6, 30));
-        cycle.ReferenceDate = T.D(2031, 2, 30);
-        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = cycle }));
-        Assert.Contains("reporting_cycle.reference_date", T.Fields(e));
+        cycle = Cycles.Cycle(new DateOnly(2031, 6, 30));
+        cycle.ReferenceDate = D(2031, 2, 30);
+        e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = cycle }));
+        Rpc.Violations(e, "reporting_cycle.reference_date");
     }
 
     [Fact]
     public async Task Create_refuses_a_second_cycle_with_the_same_reference_date_and_scope_and_a_duplicate_id()
     {
         var reference = fixture.NextReferenceDate();
-        await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = T.Cycle(reference), ReportingCycleId = "c-dup" });
-        var e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.CreateReportingCycleAsync(
-            new CreateReportingCycleRequest { ReportingCycle = T.Cycle(reference) }));
-        Assert.Equal("DUPLICATE_REFERENCE_DATE", T.Reason(e));
+        await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = Cycles.Cycle(reference), ReportingCycleId = "c-dup" });
+        var e = await Rpc.FailsAsync(StatusCode.FailedPrecondition, async () => await _coordinator.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = Cycles.Cycle(reference) }));
+        Rpc.ErrorInfo(e, "DUPLICATE_REFERENCE_DATE");
         Assert.Contains("reportingCycles/c-dup", e.Status.Detail);
 
         // Another scope on the same Stichtag is a different report.
-        var scoped = T.Cycle(reference);
+        var scoped = Cycles.Cycle(reference);
         scoped.Scope.Add("actionConcepts/idk");
         var other = await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = scoped });
         Assert.Equal(new[] { "actionConcepts/idk" }, other.Scope);
 
-        await T.Fails(StatusCode.AlreadyExists, async () => await _coordinator.CreateReportingCycleAsync(
-            new CreateReportingCycleRequest { ReportingCycle = T.Cycle(fixture.NextReferenceDate()), ReportingCycleId = "c-dup" }));
+        await Rpc.FailsAsync(StatusCode.AlreadyExists, async () => await _coordinator.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = Cycles.Cycle(fixture.NextReferenceDate()), ReportingCycleId = "c-dup" }));
     }
 
     [Fact]
     public async Task Get_unknown_and_malformed_names()
     {
-        await T.Fails(StatusCode.NotFound, async () => await _coordinator.GetReportingCycleAsync(new GetReportingCycleRequest { Name = "reportingCycles/nope" }));
-        var e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.GetReportingCycleAsync(new GetReportingCycleRequest { Name = "measures/1" }));
-        Assert.Contains("name", T.Fields(e));
+        await Rpc.FailsAsync(StatusCode.NotFound, async () => await _coordinator.GetReportingCycleAsync(new GetReportingCycleRequest { Name = "reportingCycles/nope" }));
+        var e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.GetReportingCycleAsync(new GetReportingCycleRequest { Name = "measures/1" }));
+        Rpc.Violations(e, "name");
     }
 
     [Fact]
@@ -125,7 +129,7 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
         var names = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            var cycle = T.Cycle(first.AddYears(20).AddDays(i));
+            var cycle = Cycles.Cycle(first.AddYears(20).AddDays(i));
             names.Add((await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = cycle })).Name);
         }
         await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = names[1] });
@@ -148,22 +152,22 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
         Assert.Equal(new[] { names[1] }, cancelled.ReportingCycles.Select(c => c.Name));
 
         var firstPage = await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = filter, PageSize = 1 });
-        var e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(
+        var e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(
             new ListReportingCyclesRequest { Filter = "state = CLOSED", PageToken = firstPage.NextPageToken }));
-        Assert.Contains("page_token", T.Fields(e));
-        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = "title = x" }));
-        Assert.Contains("filter", T.Fields(e));
-        await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = "state = OPEN" }));
-        await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = "state > PLANNED" }));
-        await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = "reporting_date = 2020-13-01" }));
-        await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { PageSize = -1 }));
+        Rpc.Violations(e, "page_token");
+        e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = "title = x" }));
+        Rpc.Violations(e, "filter");
+        await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = "state = OPEN" }));
+        await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = "state > PLANNED" }));
+        await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { Filter = "reporting_date = 2020-13-01" }));
+        await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.ListReportingCyclesAsync(new ListReportingCyclesRequest { PageSize = -1 }));
     }
 
     [Fact]
     public async Task Update_with_mask_and_etag_and_audit_with_old_and_new_values()
     {
         var created = await CreateAsync(id: "c-update");
-        var change = new ReportingCycle { Name = created.Name, Title = "Neuer Titel", Etag = created.Etag, ReportingDate = T.D(2099, 1, 1) };
+        var change = new ReportingCycle { Name = created.Name, Title = "Neuer Titel", Etag = created.Etag, ReportingDate = D(2099, 1, 1) };
         var updated = await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
         {
             ReportingCycle = change,
@@ -174,12 +178,12 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
         Assert.NotEqual(created.Etag, updated.Etag);
 
         // stale etag → ABORTED, nothing written
-        var stale = await T.Fails(StatusCode.Aborted, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        var stale = await Rpc.FailsAsync(StatusCode.Aborted, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
         {
             ReportingCycle = new ReportingCycle { Name = created.Name, Title = "Verloren", Etag = created.Etag },
             UpdateMask = FieldMask.FromString("title"),
         }));
-        Assert.Equal("ETAG_MISMATCH", T.Reason(stale));
+        Rpc.ErrorInfo(stale, "ETAG_MISMATCH");
         Assert.Equal("Neuer Titel", (await _coordinator.GetReportingCycleAsync(new GetReportingCycleRequest { Name = created.Name })).Title);
 
         // dates and paper.title while PLANNED
@@ -187,37 +191,90 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
         {
             ReportingCycle = new ReportingCycle
             {
-                Name = created.Name, ReportingDate = T.D(2099, 1, 1), ReferenceDate = T.D(2098, 12, 31),
+                Name = created.Name, ReportingDate = D(2099, 1, 1), ReferenceDate = D(2098, 12, 31),
                 Paper = new CouncilPaper { Title = "Geänderter Vorlagentitel" },
             },
             UpdateMask = FieldMask.FromString("reference_date,reporting_date,paper.title"),
         });
-        Assert.Equal(T.D(2099, 1, 1), updated.ReportingDate);
+        Assert.Equal(D(2099, 1, 1), updated.ReportingDate);
         Assert.Equal("Geänderter Vorlagentitel", updated.Paper.Title);
         Assert.Equal("30-00001", updated.Paper.Reference);
 
         // reporting date before reference date → INVALID_ARGUMENT with advice
-        var e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        var e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
         {
-            ReportingCycle = new ReportingCycle { Name = created.Name, ReportingDate = T.D(2098, 1, 1) },
+            ReportingCycle = new ReportingCycle { Name = created.Name, ReportingDate = D(2098, 1, 1) },
             UpdateMask = FieldMask.FromString("reporting_date"),
         }));
-        Assert.Contains("reporting_cycle.reporting_date", T.Fields(e));
+        Rpc.Violations(e, "reporting_cycle.reporting_date");
         Assert.Contains("choose a reporting date on or after", e.Status.Detail);
 
-        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
         {
             ReportingCycle = new ReportingCycle { Name = created.Name, State = State.Closed },
             UpdateMask = FieldMask.FromString("state"),
         }));
-        Assert.Contains("update_mask", T.Fields(e));
+        Rpc.Violations(e, "update_mask");
 
         var audit = await fixture.Client(Roles.Admin).ListAuditRecordsAsync(new ListAuditRecordsRequest { Filter = $"resource = \"{created.Name}\"" });
         Assert.Equal(3, audit.AuditRecords.Count); // create + 2 updates; the refused ones left nothing
         Assert.All(audit.AuditRecords, r => Assert.Equal("test-user", r.Subject));
-        Assert.Contains("\"old\":\"Testzyklus\"", audit.AuditRecords[1].Change);
-        Assert.Contains("\"new\":\"Neuer Titel\"", audit.AuditRecords[1].Change);
+        Assert.Equal("created", Change(audit.AuditRecords[0]).GetProperty("action").GetString());
+        var titleChange = Change(audit.AuditRecords[1]);
+        Assert.Equal("updated", titleChange.GetProperty("action").GetString());
+        Assert.Equal(["title"], titleChange.GetProperty("update_mask").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal("Testzyklus", titleChange.GetProperty("fields").GetProperty("title").GetProperty("old").GetString());
+        Assert.Equal("Neuer Titel", titleChange.GetProperty("fields").GetProperty("title").GetProperty("new").GetString());
         Assert.EndsWith("/UpdateReportingCycle", audit.AuditRecords[1].Method);
+        var datesChange = Change(audit.AuditRecords[2]);
+        Assert.Equal(["reference_date", "reporting_date", "paper.title"], datesChange.GetProperty("update_mask").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(["reference_date", "reporting_date", "paper"], datesChange.GetProperty("fields").EnumerateObject().Select(f => f.Name));
+        Assert.Equal("2099-01-01", datesChange.GetProperty("fields").GetProperty("reporting_date").GetProperty("new").GetString());
+        Assert.Equal("Geänderter Vorlagentitel", datesChange.GetProperty("fields").GetProperty("paper").GetProperty("new").GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Update_without_a_mask_takes_the_populated_fields_and_star_takes_every_updatable_field()
+    {
+        var created = await CreateAsync(id: "c-masks");
+        Task<ReportingCycle> Update(ReportingCycle cycle, string? mask) => _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = cycle,
+            UpdateMask = mask is null ? null : FieldMask.FromString(mask),
+        }).ResponseAsync;
+
+        // No mask: the fields the request sets (title and the whole paper), nothing else.
+        var populated = await Update(new ReportingCycle { Name = created.Name, Title = "Nur Titel", Paper = new CouncilPaper { Reference = "30-00002" } }, null);
+        Assert.Equal("Nur Titel", populated.Title);
+        Assert.Equal(new CouncilPaper { Reference = "30-00002" }, populated.Paper);
+        Assert.Equal(created.ReportingDate, populated.ReportingDate);
+        Assert.Equal(created.Consultations, populated.Consultations);
+
+        // "*": every updatable field; what the request leaves unset is cleared, and required fields must be given.
+        await Rpc.InvalidAsync(() => _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name },
+            UpdateMask = FieldMask.FromString("*"),
+        }), "reporting_cycle.title", "reporting_cycle.reference_date", "reporting_cycle.reporting_date");
+        var all = await Update(new ReportingCycle
+        {
+            Name = created.Name, Title = "Alles neu", ReferenceDate = created.ReferenceDate, ReportingDate = created.ReportingDate,
+        }, "*");
+        Assert.Equal("Alles neu", all.Title);
+        Assert.Null(all.Paper);
+        Assert.Empty(all.Consultations);
+        Assert.Equal(created.ReferenceDate, all.ReferenceDate);
+
+        // Nothing to update, or "*" beside other paths.
+        await Rpc.InvalidAsync(() => _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name },
+        }), "update_mask");
+        await Rpc.InvalidAsync(() => _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        {
+            ReportingCycle = new ReportingCycle { Name = created.Name, Title = "x" },
+            UpdateMask = FieldMask.FromString("*,title"),
+        }), "update_mask");
     }
 
     [Fact]
@@ -225,42 +282,42 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
     {
         var a = await CreateAsync();
         var b = await CreateAsync();
-        var e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        var e = await Rpc.FailsAsync(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
         {
             ReportingCycle = new ReportingCycle { Name = b.Name, ReferenceDate = a.ReferenceDate },
             UpdateMask = FieldMask.FromString("reference_date"),
         }));
-        Assert.Equal("DUPLICATE_REFERENCE_DATE", T.Reason(e));
+        Rpc.ErrorInfo(e, "DUPLICATE_REFERENCE_DATE");
     }
 
     [Fact]
     public async Task Cancel_only_from_planned()
     {
         var created = await CreateAsync();
-        await T.Fails(StatusCode.Aborted, async () => await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = created.Name, Etag = "999" }));
+        await Rpc.FailsAsync(StatusCode.Aborted, async () => await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = created.Name, Etag = "999" }));
         var cancelled = await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = created.Name, Etag = created.Etag });
         Assert.Equal(State.Cancelled, cancelled.State);
-        var e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = created.Name }));
-        Assert.Equal("ALREADY_CANCELLED", T.Reason(e));
-        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        var e = await Rpc.FailsAsync(StatusCode.FailedPrecondition, async () => await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = created.Name }));
+        Rpc.ErrorInfo(e, "ALREADY_CANCELLED");
+        e = await Rpc.FailsAsync(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
         {
             ReportingCycle = new ReportingCycle { Name = created.Name, Title = "x" },
             UpdateMask = FieldMask.FromString("title"),
         }));
-        Assert.Equal("CYCLE_FINISHED", T.Reason(e));
+        Rpc.ErrorInfo(e, "CYCLE_FINISHED");
 
         // A cancelled cycle frees its reference date.
         var again = await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest
         {
-            ReportingCycle = T.Cycle(new DateOnly(created.ReferenceDate.Year, created.ReferenceDate.Month, created.ReferenceDate.Day)),
+            ReportingCycle = Cycles.Cycle(new DateOnly(created.ReferenceDate.Year, created.ReferenceDate.Month, created.ReferenceDate.Day)),
         });
         Assert.Equal(State.Planned, again.State);
 
         var taken = await CreateAsync();
         await fixture.TakeSnapshotAsync(taken.Name);
-        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = taken.Name }));
-        Assert.Equal("SNAPSHOT_ALREADY_TAKEN", T.Reason(e));
-        await T.Fails(StatusCode.NotFound, async () => await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = "reportingCycles/unknown" }));
+        e = await Rpc.FailsAsync(StatusCode.FailedPrecondition, async () => await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = taken.Name }));
+        Rpc.ErrorInfo(e, "SNAPSHOT_ALREADY_TAKEN");
+        await Rpc.FailsAsync(StatusCode.NotFound, async () => await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = "reportingCycles/unknown" }));
     }
 
     [Fact]
@@ -269,70 +326,76 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
         var created = await CreateAsync(consultations: 2);
 
         // Results before the snapshot → FAILED_PRECONDITION.
-        var e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.RecordConsultationResultAsync(
+        var e = await Rpc.FailsAsync(StatusCode.FailedPrecondition, async () => await _coordinator.RecordConsultationResultAsync(
             new RecordConsultationResultRequest { Name = created.Name, Order = 1, Result = "zur Kenntnis genommen" }));
-        Assert.Equal("SNAPSHOT_NOT_TAKEN", T.Reason(e));
+        Rpc.ErrorInfo(e, "SNAPSHOT_NOT_TAKEN");
 
-        var taken = await fixture.TakeSnapshotAsync(created.Name);
-        Assert.Equal(State.SnapshotTaken, taken.State);
+        await fixture.TakeSnapshotAsync(created.Name);
         var afterSnapshot = await _coordinator.GetReportingCycleAsync(new GetReportingCycleRequest { Name = created.Name });
+        Assert.Equal(State.SnapshotTaken, afterSnapshot.State);
         Assert.Equal(created.Name + "/snapshot", afterSnapshot.Snapshot);
 
         // Dates are frozen now; the paper may still be completed.
-        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        e = await Rpc.FailsAsync(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
         {
-            ReportingCycle = new ReportingCycle { Name = created.Name, ReportingDate = T.D(2099, 12, 31) },
+            ReportingCycle = new ReportingCycle { Name = created.Name, ReportingDate = D(2099, 12, 31) },
             UpdateMask = FieldMask.FromString("reporting_date"),
         }));
-        Assert.Equal("SNAPSHOT_ALREADY_TAKEN", T.Reason(e));
+        Rpc.ErrorInfo(e, "SNAPSHOT_ALREADY_TAKEN");
         Assert.Contains("Plan a new cycle", e.Status.Detail);
         await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
         {
-            ReportingCycle = new ReportingCycle { Name = created.Name, Paper = new CouncilPaper { Date = T.D(2040, 1, 2) } },
+            ReportingCycle = new ReportingCycle { Name = created.Name, Paper = new CouncilPaper { Date = D(2040, 1, 2) } },
             UpdateMask = FieldMask.FromString("paper.date"),
         });
 
         // Unknown order, missing result.
-        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.RecordConsultationResultAsync(
+        e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.RecordConsultationResultAsync(
             new RecordConsultationResultRequest { Name = created.Name, Order = 7, Result = "x" }));
-        Assert.Contains("order", T.Fields(e));
-        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.RecordConsultationResultAsync(
+        Rpc.Violations(e, "order");
+        e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.RecordConsultationResultAsync(
             new RecordConsultationResultRequest { Name = created.Name, Order = 1 }));
-        Assert.Contains("result", T.Fields(e));
+        Rpc.Violations(e, "result");
 
         var first = await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest { Name = created.Name, Order = 1, Result = "zur Kenntnis genommen" });
         Assert.Equal(State.InConsultation, first.State);
         Assert.Equal("zur Kenntnis genommen", first.Consultations[0].Result);
 
         // The Beratungsfolge can no longer be replaced; a result is not overwritten.
-        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        e = await Rpc.FailsAsync(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
         {
             ReportingCycle = new ReportingCycle { Name = created.Name, Consultations = { new Consultation { Organization = "X", Role = Role.Information } } },
             UpdateMask = FieldMask.FromString("consultations"),
         }));
-        Assert.Equal("CONSULTATION_UNDER_WAY", T.Reason(e));
-        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.RecordConsultationResultAsync(
+        Rpc.ErrorInfo(e, "CONSULTATION_UNDER_WAY");
+        e = await Rpc.FailsAsync(StatusCode.FailedPrecondition, async () => await _coordinator.RecordConsultationResultAsync(
             new RecordConsultationResultRequest { Name = created.Name, Order = 1, Result = "anders" }));
-        Assert.Equal("RESULT_ALREADY_RECORDED", T.Reason(e));
+        Rpc.ErrorInfo(e, "RESULT_ALREADY_RECORDED");
 
         var closed = await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest { Name = created.Name, Order = 2, Result = "zur Kenntnis genommen", Etag = first.Etag });
         Assert.Equal(State.Closed, closed.State);
 
-        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.RecordConsultationResultAsync(
+        e = await Rpc.FailsAsync(StatusCode.FailedPrecondition, async () => await _coordinator.RecordConsultationResultAsync(
             new RecordConsultationResultRequest { Name = created.Name, Order = 2, Result = "x" }));
-        Assert.Equal("CYCLE_FINISHED", T.Reason(e));
-        e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
+        Rpc.ErrorInfo(e, "CYCLE_FINISHED");
+        e = await Rpc.FailsAsync(StatusCode.FailedPrecondition, async () => await _coordinator.UpdateReportingCycleAsync(new UpdateReportingCycleRequest
         {
             ReportingCycle = new ReportingCycle { Name = created.Name, Title = "x" },
             UpdateMask = FieldMask.FromString("title"),
         }));
-        Assert.Equal("CYCLE_FINISHED", T.Reason(e));
+        Rpc.ErrorInfo(e, "CYCLE_FINISHED");
 
-        // The worker cannot take a second snapshot.
-        await Assert.ThrowsAsync<IntegrationServices.ServiceDefaults.Errors.ServiceException>(() => fixture.TakeSnapshotAsync(created.Name));
+        // The worker cannot take a second snapshot: its attempt is skipped and changes nothing.
+        Assert.Equal(Outcome.Skipped, await ReportingHost.TrySnapshotAsync(fixture.Host, created.Name));
+        var afterAll = await _coordinator.GetReportingCycleAsync(new GetReportingCycleRequest { Name = created.Name });
+        Assert.Equal((State.Closed, closed.Etag), (afterAll.State, afterAll.Etag));
 
         var audit = await fixture.Client(Roles.Admin).ListAuditRecordsAsync(new ListAuditRecordsRequest { Filter = $"resource = \"{created.Name}\"" });
-        Assert.Contains(audit.AuditRecords, r => r.Method.EndsWith("/RecordConsultationResult") && r.Change.Contains("\"new\":\"CLOSED\""));
+        var closing = Change(audit.AuditRecords.Last(r => r.Method.EndsWith("/RecordConsultationResult")));
+        Assert.Equal("recorded", closing.GetProperty("action").GetString());
+        Assert.Equal(2, closing.GetProperty("fields").GetProperty("order").GetProperty("new").GetInt32());
+        Assert.Equal("IN_CONSULTATION", closing.GetProperty("fields").GetProperty("state").GetProperty("old").GetString());
+        Assert.Equal("CLOSED", closing.GetProperty("fields").GetProperty("state").GetProperty("new").GetString());
     }
 
     [Fact]
@@ -342,18 +405,18 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
         await fixture.TakeSnapshotAsync(created.Name);
         var meeting = created.Consultations[0].MeetingDate;
 
-        var e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest
+        var e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest
         {
             Name = created.Name, Order = 1, Postponed = true, NextMeetingDate = meeting,
         }));
-        Assert.Contains("next_meeting_date", T.Fields(e));
-        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest
+        Rpc.Violations(e, "next_meeting_date");
+        e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest
         {
-            Name = created.Name, Order = 1, Result = "zur Kenntnis genommen", NextMeetingDate = T.D(2099, 1, 1),
+            Name = created.Name, Order = 1, Result = "zur Kenntnis genommen", NextMeetingDate = D(2099, 1, 1),
         }));
-        Assert.Contains("next_meeting_date", T.Fields(e));
+        Rpc.Violations(e, "next_meeting_date");
 
-        var next = T.D(new DateOnly(meeting.Year, meeting.Month, meeting.Day).AddDays(35));
+        var next = D(new DateOnly(meeting.Year, meeting.Month, meeting.Day).AddDays(35));
         var postponed = await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest
         {
             Name = created.Name, Order = 1, Postponed = true, NextMeetingDate = next,
@@ -423,17 +486,17 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
     public async Task Methods_declare_their_roles()
     {
         var reader = fixture.Client(Roles.Reader);
-        var e = await T.Fails(StatusCode.PermissionDenied, async () => await reader.CreateReportingCycleAsync(
-            new CreateReportingCycleRequest { ReportingCycle = T.Cycle(fixture.NextReferenceDate()) }));
+        var e = await Rpc.FailsAsync(StatusCode.PermissionDenied, async () => await reader.CreateReportingCycleAsync(
+            new CreateReportingCycleRequest { ReportingCycle = Cycles.Cycle(fixture.NextReferenceDate()) }));
         var editor = fixture.Client(Roles.Editor);
-        await T.Fails(StatusCode.PermissionDenied, async () => await editor.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = "reportingCycles/x" }));
-        await T.Fails(StatusCode.PermissionDenied, async () => await editor.RecordConsultationResultAsync(new RecordConsultationResultRequest { Name = "reportingCycles/x" }));
-        await T.Fails(StatusCode.PermissionDenied, async () => await editor.UpdateReportingCycleAsync(new UpdateReportingCycleRequest()));
-        await T.Fails(StatusCode.PermissionDenied, async () => await editor.ImportOParlPaperAsync(new ImportOParlPaperRequest()));
-        await T.Fails(StatusCode.PermissionDenied, async () => await editor.PlanRecurringCyclesAsync(new PlanRecurringCyclesRequest()));
-        await T.Fails(StatusCode.PermissionDenied, async () => await _coordinator.ListAuditRecordsAsync(new ListAuditRecordsRequest()));
+        await Rpc.FailsAsync(StatusCode.PermissionDenied, async () => await editor.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = "reportingCycles/x" }));
+        await Rpc.FailsAsync(StatusCode.PermissionDenied, async () => await editor.RecordConsultationResultAsync(new RecordConsultationResultRequest { Name = "reportingCycles/x" }));
+        await Rpc.FailsAsync(StatusCode.PermissionDenied, async () => await editor.UpdateReportingCycleAsync(new UpdateReportingCycleRequest()));
+        await Rpc.FailsAsync(StatusCode.PermissionDenied, async () => await editor.ImportOParlPaperAsync(new ImportOParlPaperRequest()));
+        await Rpc.FailsAsync(StatusCode.PermissionDenied, async () => await editor.PlanRecurringCyclesAsync(new PlanRecurringCyclesRequest()));
+        await Rpc.FailsAsync(StatusCode.PermissionDenied, async () => await _coordinator.ListAuditRecordsAsync(new ListAuditRecordsRequest()));
         var anonymous = new ReportingCyclesService.ReportingCyclesServiceClient(fixture.Host.Invoker());
-        await T.Fails(StatusCode.Unauthenticated, async () => await anonymous.ListReportingCyclesAsync(new ListReportingCyclesRequest()));
+        await Rpc.FailsAsync(StatusCode.Unauthenticated, async () => await anonymous.ListReportingCyclesAsync(new ListReportingCyclesRequest()));
         Assert.NotNull(e);
     }
 }

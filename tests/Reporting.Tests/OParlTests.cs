@@ -2,11 +2,12 @@ using System.Text.Json;
 using Grpc.Core;
 using IntegrationServices.Contracts.Reporting.V1;
 using IntegrationServices.ServiceDefaults.Security;
-using Xunit;
 using Role = IntegrationServices.Contracts.Reporting.V1.Consultation.Types.Role;
 using State = IntegrationServices.Contracts.Reporting.V1.ReportingCycle.Types.State;
+using static IntegrationServices.Reporting.Tests.ReportingHost;
+using static IntegrationServices.Testing.Dates;
 
-namespace Reporting.Tests;
+namespace IntegrationServices.Reporting.Tests;
 
 public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingHost>
 {
@@ -22,7 +23,7 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
     {
         var created = await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest
         {
-            ReportingCycle = T.Cycle(fixture.NextReferenceDate(), consultations: 3),
+            ReportingCycle = Cycles.Cycle(fixture.NextReferenceDate(), consultations: 3),
             ReportingCycleId = id,
         });
         await fixture.TakeSnapshotAsync(created.Name);
@@ -71,7 +72,7 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
         Assert.Equal("Sitzung: Ausschuss 1", m1.GetProperty("name").GetString());
         var date = cycle.Consultations[0].MeetingDate;
         var start = DateTimeOffset.Parse(m1.GetProperty("start").GetString()!);
-        Assert.Equal(new DateOnly(date.Year, date.Month, date.Day), IntegrationServices.Reporting.ReportingCalendar.BerlinDate(start));
+        Assert.Equal(new DateOnly(date.Year, date.Month, date.Day), IntegrationServices.Reporting.Core.Domain.ReportingCalendar.BerlinDate(start));
         Assert.Equal($"{Base}/organization/ausschuss-1", m1.GetProperty("organization")[0].GetString());
         var item1 = m1.GetProperty("agendaItem")[0];
         Assert.Equal($"{Base}/agendaitem/ox-fields-1", item1.GetProperty("id").GetString());
@@ -99,12 +100,12 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
     [Fact]
     public async Task Export_needs_a_paper_and_an_existing_cycle()
     {
-        var cycle = T.Cycle(fixture.NextReferenceDate());
+        var cycle = Cycles.Cycle(fixture.NextReferenceDate());
         cycle.Paper = null;
         var created = await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = cycle });
-        var e = await T.Fails(StatusCode.FailedPrecondition, async () => await _coordinator.ExportOParlAsync(new ExportOParlRequest { Name = created.Name }));
-        Assert.Equal("NO_PAPER", T.Reason(e));
-        await T.Fails(StatusCode.NotFound, async () => await _coordinator.ExportOParlAsync(new ExportOParlRequest { Name = "reportingCycles/none" }));
+        var e = await Rpc.FailsAsync(StatusCode.FailedPrecondition, async () => await _coordinator.ExportOParlAsync(new ExportOParlRequest { Name = created.Name }));
+        Rpc.ErrorInfo(e, "NO_PAPER");
+        await Rpc.FailsAsync(StatusCode.NotFound, async () => await _coordinator.ExportOParlAsync(new ExportOParlRequest { Name = "reportingCycles/none" }));
     }
 
     [Fact]
@@ -112,9 +113,9 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
     {
         var imported = await _coordinator.ImportOParlPaperAsync(new ImportOParlPaperRequest
         {
-            PaperJson = T.SharedData("oparl/Paper-01.json"),
-            ReferenceDate = T.D(2014, 3, 31),
-            ReportingDate = T.D(2014, 4, 1),
+            PaperJson = Cycles.SharedData("oparl/Paper-01.json"),
+            ReferenceDate = D(2014, 3, 31),
+            ReportingDate = D(2014, 4, 1),
             CycleId = "oparl-bare",
         });
         Assert.Equal("reportingCycles/oparl-bare", imported.Name);
@@ -123,7 +124,7 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
         Assert.Equal("1234/2014", imported.Paper.Reference);
         Assert.Equal("Beantwortung einer Anfrage", imported.Paper.PaperType);
         Assert.Equal("Antwort auf Anfrage 1200/2014", imported.Paper.Title);
-        Assert.Equal(T.D(2014, 4, 4), imported.Paper.Date);
+        Assert.Equal(D(2014, 4, 4), imported.Paper.Date);
         Assert.Equal("https://oparl.example.org/organization/2000", imported.Paper.UnderDirectionOf);
         var c = Assert.Single(imported.Consultations);
         Assert.Equal(1, c.Order);
@@ -140,13 +141,13 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
     {
         // The specification's examples do not reference each other (Paper → meeting/243, Meeting-01 is
         // meeting/281): linked, the consultation takes its data from them; unlinked, nothing is guessed.
-        var paper = T.SharedData("oparl/Paper-01.json");
-        var meeting = T.SharedData("oparl/Meeting-01.json");
-        var organization = T.SharedData("oparl/Organization-01.json");
+        var paper = Cycles.SharedData("oparl/Paper-01.json");
+        var meeting = Cycles.SharedData("oparl/Meeting-01.json");
+        var organization = Cycles.SharedData("oparl/Organization-01.json");
         var unlinked = await _coordinator.ImportOParlPaperAsync(new ImportOParlPaperRequest
         {
             PaperJson = paper, MeetingsJson = { meeting }, OrganizationsJson = { organization },
-            ReferenceDate = T.D(2014, 2, 28), ReportingDate = T.D(2014, 3, 1), CycleId = "oparl-unlinked",
+            ReferenceDate = D(2014, 2, 28), ReportingDate = D(2014, 3, 1), CycleId = "oparl-unlinked",
         });
         Assert.Null(unlinked.Consultations[0].MeetingDate);
         Assert.Equal("https://oparl.example.org/organization/96", unlinked.Consultations[0].Organization);
@@ -158,12 +159,12 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
         var imported = await _coordinator.ImportOParlPaperAsync(new ImportOParlPaperRequest
         {
             PaperJson = linked, MeetingsJson = { meeting }, OrganizationsJson = { organization },
-            ReferenceDate = T.D(2013, 12, 31), ReportingDate = T.D(2014, 1, 1), CycleId = "oparl-linked", Title = "Import mit Sitzung",
+            ReferenceDate = D(2013, 12, 31), ReportingDate = D(2014, 1, 1), CycleId = "oparl-linked", Title = "Import mit Sitzung",
         });
         Assert.Equal("Import mit Sitzung", imported.Title);
         var c = Assert.Single(imported.Consultations);
         Assert.Equal("Ausschuss für Haushalt und Finanzen", c.Organization);
-        Assert.Equal(T.D(2013, 1, 4), c.MeetingDate);
+        Assert.Equal(D(2013, 1, 4), c.MeetingDate);
         Assert.True(c.Public);
         Assert.Equal("Geändert beschlossen", c.Result); // historical result, although PLANNED
         Assert.False(c.Postponed);
@@ -174,32 +175,25 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
     [Fact]
     public async Task Import_names_missing_required_fields()
     {
-        var e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ImportOParlPaperAsync(new ImportOParlPaperRequest
+        var e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.ImportOParlPaperAsync(new ImportOParlPaperRequest
         {
             PaperJson = """{"type":"https://schema.oparl.org/1.1/Paper","consultation":[{"id":"x","role":"Vorberatung"}],"date":"04.04.2014"}""",
             MeetingsJson = { "not json" },
         }));
-        var fields = T.Fields(e);
-        Assert.Contains("paper_json.reference", fields);
-        Assert.Contains("paper_json.name", fields);
-        Assert.Contains("paper_json.date", fields);
-        Assert.Contains("paper_json.consultation[0].organization", fields);
-        Assert.Contains("meetings_json[0]", fields);
-        Assert.Contains("reference_date", fields);
-        Assert.Contains("reporting_date", fields);
+        Rpc.Violations(e, "paper_json.reference", "paper_json.name", "paper_json.date", "paper_json.consultation[0].organization",
+            "meetings_json[0]", "reference_date", "reporting_date");
 
-        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ImportOParlPaperAsync(new ImportOParlPaperRequest
+        e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.ImportOParlPaperAsync(new ImportOParlPaperRequest
         {
-            PaperJson = "[1,2]", ReferenceDate = T.D(2020, 1, 1), ReportingDate = T.D(2019, 1, 1),
+            PaperJson = "[1,2]", ReferenceDate = D(2020, 1, 1), ReportingDate = D(2019, 1, 1),
         }));
-        Assert.Contains("paper_json", T.Fields(e));
-        Assert.Contains("reporting_date", T.Fields(e));
-        e = await T.Fails(StatusCode.InvalidArgument, async () => await _coordinator.ImportOParlPaperAsync(new ImportOParlPaperRequest
+        Rpc.Violations(e, "paper_json", "reporting_date");
+        e = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () => await _coordinator.ImportOParlPaperAsync(new ImportOParlPaperRequest
         {
             PaperJson = """{"type":"https://schema.oparl.org/1.1/Meeting","name":"x","reference":"y"}""",
-            ReferenceDate = T.D(2020, 1, 1), ReportingDate = T.D(2020, 1, 1),
+            ReferenceDate = D(2020, 1, 1), ReportingDate = D(2020, 1, 1),
         }));
-        Assert.Contains("paper_json.type", T.Fields(e));
+        Rpc.Violations(e, "paper_json.type");
     }
 
     [Fact]
@@ -207,21 +201,21 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
     {
         var created = await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest
         {
-            ReportingCycle = T.Cycle(fixture.NextReferenceDate(), consultations: 3),
+            ReportingCycle = Cycles.Cycle(fixture.NextReferenceDate(), consultations: 3),
             ReportingCycleId = "rt-source",
         });
         await fixture.TakeSnapshotAsync(created.Name);
         await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest { Name = created.Name, Order = 1, Result = "zur Kenntnis genommen" });
         var source = await _coordinator.RecordConsultationResultAsync(new RecordConsultationResultRequest
         {
-            Name = created.Name, Order = 3, Postponed = true, NextMeetingDate = T.D(2099, 5, 5),
+            Name = created.Name, Order = 3, Postponed = true, NextMeetingDate = D(2099, 5, 5),
         });
         Assert.Equal(4, source.Consultations.Count);
 
         var export = await _coordinator.ExportOParlAsync(new ExportOParlRequest { Name = source.Name });
         var import = new ImportOParlPaperRequest
         {
-            PaperJson = export.PaperJson, ReferenceDate = T.D(2099, 1, 1), ReportingDate = T.D(2099, 2, 1), CycleId = "rt-copy",
+            PaperJson = export.PaperJson, ReferenceDate = D(2099, 1, 1), ReportingDate = D(2099, 2, 1), CycleId = "rt-copy",
         };
         import.MeetingsJson.AddRange(export.MeetingsJson);
         import.OrganizationsJson.AddRange(export.OrganizationsJson);
@@ -243,13 +237,13 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
     {
         var bare = await _coordinator.ImportOParlPaperAsync(new ImportOParlPaperRequest
         {
-            PaperJson = T.SharedData("oparl/Paper-01.json"), ReferenceDate = T.D(2015, 3, 31), ReportingDate = T.D(2015, 4, 1), CycleId = "rt-bare",
+            PaperJson = Cycles.SharedData("oparl/Paper-01.json"), ReferenceDate = D(2015, 3, 31), ReportingDate = D(2015, 4, 1), CycleId = "rt-bare",
         });
         var export = await _coordinator.ExportOParlAsync(new ExportOParlRequest { Name = bare.Name });
         Assert.Empty(export.OrganizationsJson); // the URLs are referenced as they came
         var paper = Json(export.PaperJson);
         Assert.Equal("https://oparl.example.org/organization/96", paper.GetProperty("consultation")[0].GetProperty("organization")[0].GetString());
-        var import = new ImportOParlPaperRequest { PaperJson = export.PaperJson, ReferenceDate = T.D(2016, 3, 31), ReportingDate = T.D(2016, 4, 1) };
+        var import = new ImportOParlPaperRequest { PaperJson = export.PaperJson, ReferenceDate = D(2016, 3, 31), ReportingDate = D(2016, 4, 1) };
         import.MeetingsJson.AddRange(export.MeetingsJson);
         var copy = await _coordinator.ImportOParlPaperAsync(import);
         Assert.Equal(bare.Consultations, copy.Consultations);

@@ -1,47 +1,56 @@
-using Google.Rpc;
-using Grpc.Core;
+using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.Contracts.Reporting.V1;
-using IntegrationServices.Reporting;
-using IntegrationServices.Reporting.Cycles;
+using IntegrationServices.Reporting.Core.Application;
+using IntegrationServices.Reporting.Core.Domain;
+using IntegrationServices.Suite;
 using IntegrationServices.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit;
+using static IntegrationServices.Testing.Dates;
+using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
 using Role = IntegrationServices.Contracts.Reporting.V1.Consultation.Types.Role;
 
-namespace Reporting.Tests;
+namespace IntegrationServices.Reporting.Tests;
 
-/// <summary>One Reporting host per test class (real SQLite file, fake clock).</summary>
+/// <summary>One Reporting host per test class (the Suite's component; real SQLite file, fake clock).</summary>
 public sealed class ReportingHost : IAsyncLifetime
 {
+    public static readonly RpcAssert Rpc = new("integration.reporting.v1");
+
     private int _next;
 
     public TestHost Host { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() =>
-        Host = await TestHost.StartAsync(b => b.AddReportingService(), a => a.MapReportingService(), Settings());
+    public async ValueTask InitializeAsync() => Host = await TestHost.StartAsync(SuiteComponents.Reporting, Settings());
 
     public static Dictionary<string, string?> Settings() => new() { ["OParl:BaseUrl"] = "https://ris.example.de/oparl" };
 
     public async ValueTask DisposeAsync() => await Host.DisposeAsync();
 
-    public IntegrationServices.Contracts.Reporting.V1.ReportingCyclesService.ReportingCyclesServiceClient Client(params string[] roles) => new(Host.As(roles));
-
-    public ReportingCycleRepository Repository => Host.Services.GetRequiredService<ReportingCycleRepository>();
+    public ReportingCyclesService.ReportingCyclesServiceClient Client(params string[] roles) => new(Host.As(roles));
 
     /// <summary>A fresh reference date per call, so that cycles of one test class never clash.</summary>
     public DateOnly NextReferenceDate() => new DateOnly(2030, 1, 1).AddDays(Interlocked.Increment(ref _next) * 3);
 
-    /// <summary>The worker's transition, through the repository (the worker arrives with a later issue).</summary>
-    public Task<Cycle> TakeSnapshotAsync(string name) =>
-        Repository.MarkSnapshotTakenAsync(CycleNames.ParseId(name), name + "/snapshot", IntegrationServices.ServiceDefaults.Auditing.WriteContext.System("system:seed", "Test", "test/worker", IntegrationServices.ServiceDefaults.Security.Roles.Admin), CancellationToken.None);
+    /// <summary>What the worker does on the reporting date (without Measures and Demographics: an empty snapshot); it must succeed.</summary>
+    public async Task TakeSnapshotAsync(string name) => Assert.Equal(Outcome.Succeeded, await TrySnapshotAsync(Host, name));
+
+    /// <summary>The worker's attempt to store a snapshot of the cycle <paramref name="name"/>: SUCCEEDED, or SKIPPED when it may not.</summary>
+    public static async Task<Outcome> TrySnapshotAsync(TestHost host, string name)
+    {
+        var id = ReportingNames.Cycles.Parse(name);
+        var cycle = await host.Services.GetRequiredService<CycleApplication>().GetAsync(id, CancellationToken.None);
+        var producer = host.Services.GetRequiredService<SnapshotProducer>();
+        var run = await producer.StartRunAsync(id, "test-worker", TimeSpan.FromMinutes(15), CancellationToken.None);
+        var empty = SnapshotAggregator.Compute(new SnapshotInput(id, cycle.ReferenceDate, cycle.KnowledgeCutoff, cycle.Scope), [],
+            new CatalogueTitles(new Dictionary<int, string>(), new Dictionary<string, string>(), new Dictionary<string, string>()),
+            new SummarizeAreasResponse(), previous: null);
+        return await producer.StoreAsync(run, id, empty, "test-worker", CancellationToken.None);
+    }
 }
 
-public static class T
+/// <summary>Requests and reference data of the cycle tests.</summary>
+public static class Cycles
 {
-    public static Google.Type.Date D(int y, int m, int d) => new() { Year = y, Month = m, Day = d };
-
-    public static Google.Type.Date D(DateOnly d) => new() { Year = d.Year, Month = d.Month, Day = d.Day };
-
     public static ReportingCycle Cycle(DateOnly reference, int consultations = 2, string title = "Testzyklus")
     {
         var cycle = new ReportingCycle
@@ -69,18 +78,6 @@ public static class T
             });
         return cycle;
     }
-
-    public static async Task<RpcException> Fails(StatusCode code, Func<Task> call)
-    {
-        var e = await Assert.ThrowsAsync<RpcException>(call);
-        Assert.True(code == e.StatusCode, $"expected {code}, got {e.StatusCode}: {e.Status.Detail}");
-        return e;
-    }
-
-    public static IReadOnlyList<string> Fields(RpcException e) =>
-        e.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? [];
-
-    public static string Reason(RpcException e) => e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason ?? "";
 
     public static string SharedData(string relative) =>
         File.ReadAllText(Path.Combine(RepositoryRoot.Shared, "data", relative));

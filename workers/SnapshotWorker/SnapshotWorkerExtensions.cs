@@ -1,9 +1,7 @@
-using Dapper;
-using IntegrationServices.Reporting;
-using IntegrationServices.Reporting.Snapshots;
+using IntegrationServices.Reporting.Core;
+using IntegrationServices.Reporting.Core.Application;
 using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.ServiceDefaults.Storage;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace IntegrationServices.SnapshotWorker;
 
@@ -17,10 +15,10 @@ public static class SnapshotWorkerExtensions
     public static WebApplicationBuilder AddSnapshotWorker(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults(Identity, Ports);
+        builder.Services.AddReportingCore(builder.Configuration, subject: "snapshot-worker");
         builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSnapshotComputation(builder.Configuration, subject: "snapshot-worker");
         builder.Services.AddSingleton<SnapshotWorkerMetrics>();
         builder.Services.AddSingleton<SnapshotWorkerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SnapshotWorkerService>());
@@ -35,29 +33,9 @@ public static class SnapshotWorkerExtensions
     public static WebApplication MapSnapshotWorker(this WebApplication app)
     {
         if (string.Equals(app.Configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.MigrateOnStart)}"], "true", StringComparison.OrdinalIgnoreCase))
-            app.MigrateDatabase(typeof(ReportingServiceExtensions).Assembly);
+            app.MigrateDatabase(ReportingCoreExtensions.MigrationsAssembly);
+        app.Services.GetRequiredService<SnapshotFaultPoint>().WarnIfSet();
         app.MapServiceDefaults();
         return app;
-    }
-}
-
-/// <summary>Readiness: the reporting schema the worker writes into is there (migrated by the Reporting service).</summary>
-public sealed class ReportingSchemaHealthCheck(Database database) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await using var connection = await database.OpenAsync(timeout.Token);
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                new SnapshotSql(database.Dialect).SchemaProbe, cancellationToken: timeout.Token));
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception e)
-        {
-            return HealthCheckResult.Unhealthy("The reporting database is not reachable or not migrated (the Reporting service migrates it).", e);
-        }
     }
 }

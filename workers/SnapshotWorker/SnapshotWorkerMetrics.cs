@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
-using IntegrationServices.Reporting.Snapshots;
+using IntegrationServices.Reporting.Core.Application;
+using IntegrationServices.ServiceDefaults.Api;
 using IntegrationServices.ServiceDefaults.Observability;
 using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
 
@@ -42,7 +43,7 @@ public sealed class SnapshotWorkerMetrics
 
     public void Record(SnapshotAttempt attempt, DateTimeOffset now)
     {
-        Duration.Record(attempt.Duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", SnapshotStore.OutcomeText(attempt.Outcome)));
+        Duration.Record(attempt.Duration.TotalSeconds, new KeyValuePair<string, object?>("outcome", ProtoEnum<Outcome>.Name(attempt.Outcome)));
         if (attempt.Outcome == Outcome.Succeeded)
         {
             Produced.Add(1);

@@ -1,5 +1,6 @@
 using Grpc.Core;
-using IntegrationServices.Reporting.Snapshots;
+using IntegrationServices.Reporting.Core.Application;
+using IntegrationServices.Reporting.Core.Domain;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
@@ -15,7 +16,6 @@ namespace IntegrationServices.SnapshotWorker;
 /// </summary>
 public sealed class SnapshotWorkerService : BackgroundService
 {
-    private readonly SnapshotStore _store;
     private readonly SnapshotProducer _producer;
     private readonly WorkerOptions _options;
     private readonly SnapshotWorkerMetrics _metrics;
@@ -23,10 +23,9 @@ public sealed class SnapshotWorkerService : BackgroundService
     private readonly ILogger<SnapshotWorkerService> _logger;
     private readonly ResiliencePipeline _retry;
 
-    public SnapshotWorkerService(SnapshotStore store, SnapshotProducer producer, IOptions<WorkerOptions> options,
+    public SnapshotWorkerService(SnapshotProducer producer, IOptions<WorkerOptions> options,
         SnapshotWorkerMetrics metrics, TimeProvider clock, ILogger<SnapshotWorkerService> logger)
     {
-        _store = store;
         _producer = producer;
         _options = options.Value;
         _metrics = metrics;
@@ -98,9 +97,9 @@ public sealed class SnapshotWorkerService : BackgroundService
     /// <summary>One pass: every due cycle, oldest first. Returns the final attempt of each cycle that finished.</summary>
     public async Task<IReadOnlyList<SnapshotAttempt>> RunOnceAsync(CancellationToken ct)
     {
-        var abandoned = await _store.AbandonStaleRunsAsync(_options.AbandonAfter, ct);
+        var abandoned = await _producer.AbandonStaleRunsAsync(_options.AbandonAfter, ct);
         if (abandoned > 0) _logger.LogWarning("Closed {Count} snapshot runs left RUNNING by a stopped worker as abandoned", abandoned);
-        var due = await _store.DueCyclesAsync(ct);
+        var due = await _producer.DueCyclesAsync(ct);
         _metrics.CyclesDue = due.Count;
         var finished = new List<SnapshotAttempt>();
         foreach (var cycle in due)

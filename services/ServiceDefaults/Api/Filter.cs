@@ -75,23 +75,6 @@ public static class Filter
         }
     }
 
-    // TRANSITION: replaced by SqlFilter; goes once every list method uses FilterSpec.
-    /// <summary>
-    /// Appends <c>AND column op @fN</c> per term to <paramref name="where"/> and the converted values to
-    /// <paramref name="parameters"/>; returns nothing caller-written into the SQL text.
-    /// </summary>
-    public static void AppendSql(IReadOnlyList<FilterTerm> terms, IReadOnlyDictionary<string, FilterField> fields,
-        StringBuilder where, Dapper.DynamicParameters parameters)
-    {
-        for (var n = 0; n < terms.Count; n++)
-        {
-            var term = terms[n];
-            var spec = fields[term.Field];
-            where.Append($" AND {spec.Column} {term.SqlOperator} @f{n}");
-            parameters.Add($"f{n}", spec.Convert(term.Value));
-        }
-    }
-
     private readonly record struct Token(string Text, bool Quoted);
 
     private static List<Token> Tokenize(string filter, string fieldName)

@@ -46,7 +46,7 @@ public static class Paging
     /// <summary>A selection fingerprint: every request field that changes which rows are listed.</summary>
     public static string Selection(params object?[] parts) => string.Join('\u001f', parts.Select(p => p?.ToString() ?? ""));
 
-    public static int PageSize(int requested)
+    private static int PageSize(int requested)
     {
         if (requested < 0) throw ServiceException.Invalid("page_size", "must not be negative");
         return requested == 0 ? DefaultPageSize : Math.Min(requested, MaxPageSize);
@@ -54,17 +54,16 @@ public static class Paging
 
     private sealed record Token<TKey>(TKey After, DateTime Now);
 
-    // TRANSITION: the three members below go once every list method uses Page.
-    public static string Encode<T>(T token, string selection)
+    private static string Encode<T>(T token, string selection)
     {
         var payload = JsonSerializer.Serialize(token);
         return Base64Url(Encoding.UTF8.GetBytes(payload)) + "." + Mac(payload, selection);
     }
 
     /// <summary>Decodes a token; empty → null (first page); foreign or tampered → INVALID_ARGUMENT.</summary>
-    public static T? Decode<T>(string? token, string selection)
+    private static T? Decode<T>(string? token, string selection) where T : class
     {
-        if (string.IsNullOrEmpty(token)) return default;
+        if (string.IsNullOrEmpty(token)) return null;
         var dot = token.IndexOf('.');
         try
         {

@@ -1,12 +1,6 @@
-using System.Data.Common;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Dapper;
-using Grpc.Core;
 using IntegrationServices.Contracts.Common.V1;
 using IntegrationServices.ServiceDefaults.Api;
-using IntegrationServices.ServiceDefaults.Security;
 using IntegrationServices.ServiceDefaults.Storage;
 
 namespace IntegrationServices.ServiceDefaults.Auditing;
@@ -17,12 +11,6 @@ namespace IntegrationServices.ServiceDefaults.Auditing;
 /// </summary>
 public sealed class AuditTrail(Database database, TimeProvider clock)
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
-
     private readonly AuditSql _sql = new(database.Dialect);
 
     /// <summary>Appends the record of a write, in the write's own transaction.</summary>
@@ -36,25 +24,6 @@ public sealed class AuditTrail(Database database, TimeProvider clock)
             Resource = resource,
             Change = change.ToJson(),
         }, ct);
-
-    // TRANSITION: the two below go once every service appends typed changes through a DbScope.
-    public Task AppendAsync(DbConnection connection, DbTransaction transaction, ServerCallContext context,
-        string resource, object change, CancellationToken ct) =>
-        AppendAsync(connection, transaction, Caller.From(context), context.Method, resource, change, ct);
-
-    public async Task AppendAsync(DbConnection connection, DbTransaction transaction, Caller caller, string method,
-        string resource, object change, CancellationToken ct)
-    {
-        await connection.ExecuteAsync(new CommandDefinition(_sql.Insert, new
-        {
-            Time = clock.GetUtcNow().UtcDateTime,
-            caller.Subject,
-            SubjectName = caller.Name,
-            Method = method,
-            Resource = resource,
-            Change = change as string ?? (change as AuditChange)?.ToJson() ?? JsonSerializer.Serialize(change, Json),
-        }, transaction, cancellationToken: ct));
-    }
 
     /// <summary>ListAuditRecords: the records in the order they were written, filtered by resource, subject or time.</summary>
     public async Task<ListAuditRecordsResponse> ListAsync(ListAuditRecordsRequest request, CancellationToken ct)

@@ -101,15 +101,6 @@ public sealed class Database
     public Task WriteAsync(Func<DbScope, Task> work, CancellationToken ct, [CallerMemberName] string operation = "") =>
         WriteAsync<bool>(async scope => { await work(scope); return true; }, ct, operation);
 
-    // TRANSITION: the two below go once every repository takes a DbScope.
-    public Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct,
-        [CallerMemberName] string operation = "") =>
-        WriteAsync(scope => work(scope.Connection, scope.Transaction!), ct, operation);
-
-    public Task InTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken ct,
-        [CallerMemberName] string operation = "") =>
-        WriteAsync(scope => work(scope.Connection, scope.Transaction!), ct, operation);
-
     /// <summary>
     /// SQLite only: switches the database file to write-ahead logging. In SQLite's default rollback
     /// journal a reader holds a lock that keeps writers from committing, so a bulk consumer still

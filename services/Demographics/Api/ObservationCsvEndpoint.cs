@@ -1,0 +1,29 @@
+using IntegrationServices.Demographics.Application;
+using IntegrationServices.ServiceDefaults.Auditing;
+using IntegrationServices.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace IntegrationServices.Demographics.Api;
+
+/// <summary>
+/// The CSV import over plain HTTP: <c>POST /v1/observations:importCsv</c> with the CSV as the body
+/// (format: <see cref="Csv.ObservationCsv"/>), for callers without a gRPC client. Same reader,
+/// validation, all-or-nothing rule, role (statistics) and audit record as ImportObservations.
+/// 200 <c>{"imported_count": N}</c>; errors are problems (application/problem+json) like every HTTP error.
+/// </summary>
+public static class ObservationCsvEndpoint
+{
+    public const string Route = "/v1/observations:importCsv";
+
+    public static IEndpointConventionBuilder MapObservationCsvImport(this IEndpointRouteBuilder app) =>
+        app.MapPost(Route, async (HttpContext http, ObservationImport import) =>
+            {
+                // Files are streamed, never held: no body size limit for this endpoint.
+                if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
+                using var reader = new StreamReader(http.Request.Body, bufferSize: 64 * 1024);
+                var count = await import.ImportCsvAsync(reader, WriteContext.Of(http, "POST " + Route), http.RequestAborted);
+                return Results.Ok(new { imported_count = count });
+            })
+            .RequireAuthorization(Policies.Statistics)
+            .Accepts<string>("text/csv");
+}

@@ -1,0 +1,45 @@
+using IntegrationServices.Contracts.Demographics.V1;
+using IntegrationServices.ServiceDefaults.Errors;
+
+namespace IntegrationServices.Demographics.Domain;
+
+/// <summary>
+/// One row of an import: its 0-based position in the whole import, the observation, and what the
+/// reader (CSV) already found wrong with it; <paramref name="Line"/> is the CSV line, if any.
+/// </summary>
+public sealed record ImportRow(int Index, Observation Observation, IReadOnlyList<FieldViolation>? ReadViolations = null, int? Line = null)
+{
+    /// <summary>Observations held in memory (demo data, historical figures) as rows numbered from 0.</summary>
+    public static async IAsyncEnumerable<ImportRow> Numbered(IEnumerable<Observation> observations)
+    {
+        await Task.CompletedTask;
+        var index = 0;
+        foreach (var observation in observations) yield return new ImportRow(index++, observation);
+    }
+}
+
+/// <summary>A validated observation on its way into the bulk path; <paramref name="Status"/> is the stored status name.</summary>
+public readonly record struct NewObservation(ImportSeries Series, DateOnly ReferenceDate, double Value, string Status, string? Comment);
+
+/// <summary>
+/// One series (indicator, area, dimensions) of an import: the validation makes one per distinct key, which
+/// all rows of the series share, so that the bulk writer can look each series up once and remember its
+/// stored id here.
+/// </summary>
+public sealed class ImportSeries(string indicatorId, string areaId, string dimensions)
+{
+    public string IndicatorId { get; } = indicatorId;
+    public string AreaId { get; } = areaId;
+    public string Dimensions { get; } = dimensions;
+
+    /// <summary>The series' id in the database, once the bulk writer has looked it up or created it.</summary>
+    public long? StoredId { get; set; }
+}
+
+/// <summary>Field paths of import violations: "observations[4711].area", the same as the CSV reader's.</summary>
+public static class ObservationFields
+{
+    public const string Prefix = Csv.ObservationCsv.FieldPrefix;
+
+    public static string Of(int index, string field) => Csv.ObservationCsv.FieldOf(index, field);
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using IntegrationServices.Contracts.Demographics.V1;
+using IntegrationServices.ServiceDefaults.Api;
+using IntegrationServices.ServiceDefaults.Errors;
+
+namespace IntegrationServices.Demographics.Domain;
+
+/// <summary>
+/// The validation of one import: every rule per row, duplicates across the whole import (per series, the
+/// reference dates seen so far), and what was wrong, for the answer. An import is stored only when no row
+/// is bad (<see cref="BadRows"/> = 0) and it has rows at all.
+/// </summary>
+public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictionary<string, IndicatorEntry> indicators)
+{
+    /// <summary>At most this many violations are listed (the message still counts them all).</summary>
+    public const int MaxListedViolations = 1000;
+
+    public const int MaxDimensions = 10;
+    public const int MaxCommentLength = 2000;
+
+    /// <summary>Fits SQL Server's index key limit together with the indicator and area (see migration 0003).</summary>
+    public const int MaxDimensionsLength = 700;
+
+    private readonly Dictionary<(string Indicator, string Area, string Dimensions), (ImportSeries Series, SeriesDates Dates)> _series = [];
+    private readonly List<FieldViolation> _violations = [];
+    private readonly List<FieldViolation> _rowViolations = [];
+
+    public long Rows { get; private set; }
+    public long BadRows { get; private set; }
+
+    /// <summary>Every violation found, of which <see cref="Violations"/> lists the first <see cref="MaxListedViolations"/>.</summary>
+    public long TotalViolations { get; private set; }
+
+    public IReadOnlyList<FieldViolation> Violations => _violations;
+
+    /// <summary>The first 100 distinct reference dates and indicators of the valid rows (for the audit record).</summary>
+    public SortedSet<DateOnly> ReferenceDates { get; } = [];
+
+    public SortedSet<string> IndicatorIds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>"3 of 10000 rows are invalid (…); nothing was imported."</summary>
+    public string Summary =>
+        $"{BadRows} of {Rows} rows are invalid ({TotalViolations} problems{(TotalViolations > _violations.Count ? $", the first {_violations.Count} listed" : "")}); nothing was imported.";
+
+    /// <summary>The row as it goes into the database, or null (and its violations noted) if it is bad.</summary>
+    public NewObservation? Check(ImportRow row)
+    {
+        Rows++;
+        _rowViolations.Clear();
+        var valid = Validate(row, _rowViolations);
+        if (row.ReadViolations is { Count: > 0 } read)
+        {
+            // What the reader saw (e.g. the original text of a bad number) explains the field better.
+            if (read.Any(r => r.Field.EndsWith("].row", StringComparison.Ordinal))) _rowViolations.Clear(); // unreadable row: only say so
+            _rowViolations.RemoveAll(v => read.Any(r => r.Field == v.Field));
+            _rowViolations.InsertRange(0, read);
+        }
+        if (_rowViolations.Count == 0)
+        {
+            if (ReferenceDates.Count < 100) ReferenceDates.Add(valid!.Value.ReferenceDate);
+            if (IndicatorIds.Count < 100) IndicatorIds.Add(valid!.Value.Series.IndicatorId);
+            return valid;
+        }
+        BadRows++;
+        TotalViolations += _rowViolations.Count;
+        _violations.AddRange(_rowViolations.Take(MaxListedViolations - _violations.Count));
+        return null;
+    }
+
+    private NewObservation? Validate(ImportRow row, List<FieldViolation> violations)
+    {
+        var o = row.Observation;
+        string Field(string name) => ObservationFields.Of(row.Index, name);
+        string Where() => row.Line is { } line ? $"line {line}: " : "";
+
+        IndicatorEntry? indicator = null;
+        if (string.IsNullOrWhiteSpace(o.Indicator))
+            violations.Add(new(Field("indicator"), Where() + "is required"));
+        else if (!indicators.TryGetValue(DemographicsNames.Indicators.IdOf(o.Indicator), out indicator))
+            violations.Add(new(Field("indicator"), $"{Where()}unknown indicator '{TextRules.Printable(o.Indicator)}'"));
+
+        DateOnly? date = null;
+        var d = o.ReferenceDate;
+        if (d is null || (d.Year == 0 && d.Month == 0 && d.Day == 0))
+            violations.Add(new(Field("reference_date"), Where() + "is required"));
+        else if (d.Year is < 1 or > 9999 || d.Month is < 1 or > 12 || d.Day < 1 || d.Day > DateTime.DaysInMonth(d.Year, d.Month))
+            violations.Add(new(Field("reference_date"), $"{Where()}is not a valid calendar date ({d.Year:D4}-{d.Month:D2}-{d.Day:D2})"));
+        else
+            date = new DateOnly(d.Year, d.Month, d.Day);
+
+        AreaEntry? area = null;
+        if (string.IsNullOrWhiteSpace(o.Area))
+            violations.Add(new(Field("area"), Where() + "is required"));
+        else if (date is null)
+        {
+            // Validity cannot be checked without a date; existence can.
+            if (!areas.Knows(o.Area)) violations.Add(new(Field("area"), $"{Where()}unknown area '{TextRules.Printable(o.Area)}'"));
+        }
+        else
+        {
+            area = areas.Resolve(o.Area, date.Value, out var problem);
+            if (area is null) violations.Add(new(Field("area"), Where() + problem));
+        }
+
+        if (!double.IsFinite(o.Value))
+            violations.Add(new(Field("value"), Where() + "must be a finite number"));
+        else if (indicator is not null)
+        {
+            var value = o.Value.ToString(CultureInfo.InvariantCulture);
+            var name = DemographicsNames.Indicators.Format(indicator.Id);
+            if (indicator.Unit == IndicatorUnit.Percent && o.Value is < 0 or > 100)
+                violations.Add(new(Field("value"), $"{Where()}{value} is not a share: {name} is in PERCENT, 0 to 100"));
+            else if (indicator.Unit == IndicatorUnit.Persons && o.Value < 0)
+                violations.Add(new(Field("value"), $"{Where()}{value} is negative; {name} counts PERSONS"));
+        }
+
+        // Unspecified is stored as FINAL (the proto's rule for imports).
+        var status = o.Status == ObservationStatus.Unspecified ? ObservationStatus.Final : o.Status;
+        var statusKnown = ProtoEnum<ObservationStatus>.IsSpecified(status);
+        if (!statusKnown)
+            violations.Add(new(Field("status"), $"{Where()}is not a status ({string.Join(", ", ProtoEnum<ObservationStatus>.SpecifiedNames)})"));
+
+        if (o.Comment.Length > MaxCommentLength)
+            violations.Add(new(Field("comment"), $"{Where()}must be at most {MaxCommentLength} characters (got {o.Comment.Length})"));
+
+        if (o.Dimensions.Count > MaxDimensions)
+            violations.Add(new(Field("dimensions"), $"{Where()}at most {MaxDimensions} dimensions (got {o.Dimensions.Count})"));
+        foreach (var (key, value) in o.Dimensions)
+        {
+            if (!DimensionKey(key))
+                violations.Add(new(Field($"dimensions[{key}]"), $"{Where()}'{TextRules.Printable(key)}' is not a dimension key (lower-case letters, digits and '_', starting with a letter, at most 64)"));
+            else if (string.IsNullOrWhiteSpace(value))
+                violations.Add(new(Field($"dimensions[{key}]"), $"{Where()}must not be empty; leave the key out for the total"));
+        }
+        var dimensions = Dimensions.Encode(o.Dimensions);
+        if (dimensions.Length > MaxDimensionsLength)
+            violations.Add(new(Field("dimensions"), $"{Where()}are too long together (at most {MaxDimensionsLength} characters as JSON)"));
+
+        if (violations.Count > 0 || indicator is null || area is null || date is null || !statusKnown) return null;
+
+        if (!_series.TryGetValue((indicator.Id, area.Id, dimensions), out var series))
+            _series.Add((indicator.Id, area.Id, dimensions), series = (new ImportSeries(indicator.Id, area.Id, dimensions), new SeriesDates()));
+        if (series.Dates.Add(date.Value.DayNumber, row.Index) is { } earlier)
+        {
+            violations.Add(new(Field("reference_date"),
+                $"{Where()}duplicates {ObservationFields.Prefix}[{earlier}]: the same indicator, area, reference_date and dimensions twice in one import"));
+            return null;
+        }
+        return new NewObservation(series.Series, date.Value, o.Value, ProtoEnum<ObservationStatus>.Name(status), o.Comment.Length == 0 ? null : o.Comment);
+    }
+
+    private static bool DimensionKey(string key) =>
+        key.Length is > 0 and <= 64 && char.IsAsciiLetterLower(key[0]) && key.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
+}

@@ -1,0 +1,72 @@
+using IntegrationServices.Demographics.Domain;
+using IntegrationServices.ServiceDefaults.Api;
+using IntegrationServices.ServiceDefaults.Storage;
+
+namespace IntegrationServices.Demographics.Storage;
+
+/// <summary>The reading statements over observations (time travel), valid on SQLite and SQL Server.</summary>
+[SqlStatements]
+public sealed class ObservationSql(SqlDialect dialect)
+{
+    /// <summary>ListObservations' filter fields: indicator and area by name or id (= and !=), reference_date (all operators).</summary>
+    public static readonly FilterSpec Filters = new(new Dictionary<string, FilterField>
+    {
+        ["indicator"] = new("indicator_id", v => DemographicsNames.Indicators.IdOf(v), OrderedOperators: false),
+        ["area"] = new("area_id", v => DemographicsNames.Areas.IdOf(v), OrderedOperators: false),
+        ["reference_date"] = new("reference_date", v => DateOnly.ParseExact(v, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+    });
+
+    /// <summary>
+    /// A page of observations as known at <c>@KnownAt</c> (with <c>@LatestOnly = 1</c> only the latest
+    /// reference date &lt;= <c>@AsOf</c> per series), narrowed by the caller's <paramref name="filter"/>; with
+    /// <paramref name="keyset"/> after the position <c>@KeyIndicator, @KeyArea, @KeyDimensions, @KeyReferenceDate</c>.
+    /// </summary>
+    public string ObservationPage(SqlFilter filter, bool keyset) =>
+        TimeTravel.Query(dialect, filter.Sql, keyset ? TimeTravel.KeysetCondition : "");
+
+    /// <summary>The summary's input: the current totals (no dimensions) of the summarized indicators.</summary>
+    public string LatestTotals => TimeTravel.Query(dialect,
+        " AND dimensions = '' AND indicator_id IN (@PopulationTotal, @ForeignNationals, @PopulationWithMigrationBackground)", "");
+
+    public string AnyObservation => $"SELECT id FROM observations ORDER BY id {dialect.Limit("1")}";
+
+    /// <summary>The time-travel query both listings share (a template, not a statement: outside the checked class's members).</summary>
+    private static class TimeTravel
+    {
+        /// <summary>
+        /// Per key (series, reference_date) the latest revision recorded at or before <c>@KnownAt</c>; then,
+        /// with <c>@LatestOnly = 1</c>, per series (indicator, area, dimensions: one <c>series</c> row) only the
+        /// latest reference date &lt;= <c>@AsOf</c>. <paramref name="conditions"/> narrow the revisions (" AND …",
+        /// fixed columns and parameters only), <paramref name="after"/> the result.
+        /// </summary>
+        public static string Query(SqlDialect dialect, string conditions, string after) => $"""
+            WITH revisions AS (
+                SELECT o.id, o.series_id, s.indicator_id, s.area_id, o.reference_date, s.dimensions, o.value, o.status, o.comment, o.record_time,
+                       ROW_NUMBER() OVER (PARTITION BY o.series_id, o.reference_date
+                                          ORDER BY o.record_time DESC, o.id DESC) AS revision_rank
+                FROM observations AS o
+                JOIN series AS s ON s.series_id = o.series_id
+                WHERE o.record_time <= @KnownAt AND o.reference_date <= @AsOf{conditions}
+            ), current_rows AS (
+                SELECT id, indicator_id, area_id, reference_date, dimensions, value, status, comment, record_time,
+                       ROW_NUMBER() OVER (PARTITION BY series_id
+                                          ORDER BY reference_date DESC) AS date_rank
+                FROM revisions
+                WHERE revision_rank = 1
+            )
+            SELECT id AS Id, indicator_id AS IndicatorId, area_id AS AreaId, reference_date AS ReferenceDate,
+                   dimensions AS Dimensions, value AS Value, status AS Status, comment AS Comment, record_time AS RecordTime
+            FROM current_rows
+            WHERE (@LatestOnly = 0 OR date_rank = 1){after}
+            ORDER BY indicator_id, area_id, dimensions, reference_date
+            {dialect.Limit("@Limit")}
+            """;
+
+        public const string KeysetCondition = """
+
+              AND (indicator_id > @KeyIndicator OR (indicator_id = @KeyIndicator AND (area_id > @KeyArea
+                   OR (area_id = @KeyArea AND (dimensions > @KeyDimensions
+                   OR (dimensions = @KeyDimensions AND reference_date > @KeyReferenceDate))))))
+            """;
+    }
+}

@@ -1,0 +1,66 @@
+using IntegrationServices.Contracts.Reporting.V1;
+using IntegrationServices.Reporting.Core.Domain;
+using IntegrationServices.Reporting.Core.Storage;
+using IntegrationServices.ServiceDefaults.Api;
+using IntegrationServices.ServiceDefaults.Errors;
+using IntegrationServices.ServiceDefaults.Storage;
+
+namespace IntegrationServices.Reporting.Core.Application;
+
+/// <summary>What VerifySnapshot found: whether the stored content is intact and recomputes to the same hash.</summary>
+public sealed record SnapshotVerification(bool Matches, string StoredSha256, string RecomputedSha256);
+
+/// <summary>
+/// The snapshots the worker froze, as the API reads them: one snapshot, pages of snapshots and of the
+/// worker's runs, the changes between two snapshots, and the recomputation that verifies one.
+/// </summary>
+public sealed class SnapshotApplication(
+    Database database, SnapshotStore snapshots, SnapshotRunStore runs, ReportingCycleRepository cycles, SnapshotComputation computation, TimeProvider clock)
+{
+    public async Task<StoredSnapshot> GetAsync(string cycleId, CancellationToken ct) =>
+        await database.ReadAsync(db => snapshots.GetAsync(db, cycleId, ct), ct)
+        ?? throw ServiceException.NotFound(ReportingNames.Snapshot(cycleId));
+
+    /// <summary>ListSnapshots: in (reference date, cycle) order, filtered by <c>reference_date</c>.</summary>
+    public Task<Page<StoredSnapshot>> ListAsync(int pageSize, string? pageToken, string? filter, CancellationToken ct)
+    {
+        var sqlFilter = SnapshotSql.Filters.Parse(filter);
+        return Paging.Page<StoredSnapshot, SnapshotKey>(pageSize, pageToken, Paging.Selection("snapshots", filter), clock,
+            cursor => database.ReadAsync(db => snapshots.PageAsync(db, sqlFilter, cursor, ct), ct),
+            snapshot => new SnapshotKey(snapshot.ReferenceDate, snapshot.CycleId));
+    }
+
+    /// <summary>ListSnapshotRuns: the worker's attempts in the order they began, of one cycle or of all, filtered by <c>outcome</c>.</summary>
+    public Task<Page<SnapshotRunRecord>> ListRunsAsync(string? cycleId, int pageSize, string? pageToken, string? filter, CancellationToken ct)
+    {
+        var sqlFilter = SnapshotRunSql.Filters.Parse(filter);
+        return Paging.Page<SnapshotRunRecord, long>(pageSize, pageToken, Paging.Selection("snapshotRuns", cycleId, filter), clock,
+            cursor => database.ReadAsync(db => runs.PageAsync(db, cycleId, sqlFilter, cursor, ct), ct),
+            run => run.Id);
+    }
+
+    /// <summary>The changes from the snapshot of <paramref name="baseCycleId"/> to that of <paramref name="targetCycleId"/>.</summary>
+    public async Task<SnapshotChanges> CompareAsync(string baseCycleId, string targetCycleId, CancellationToken ct)
+    {
+        var @base = await GetAsync(baseCycleId, ct);
+        var target = await GetAsync(targetCycleId, ct);
+        return SnapshotContent.Compare(@base.ToProto(), target.ToProto());
+    }
+
+    /// <summary>
+    /// Recomputes the snapshot through the services with its stored reference date and cut-off (and
+    /// against the base it was compared with when taken): the content as stored must still hash to the
+    /// recorded value, and the recomputation must give it again.
+    /// </summary>
+    public async Task<SnapshotVerification> VerifyAsync(string cycleId, CancellationToken ct)
+    {
+        var stored = await GetAsync(cycleId, ct);
+        var cycle = await database.ReadAsync(db => cycles.GetAsync(db, cycleId, forUpdate: false, ct), ct)
+            ?? throw ReportingNames.Cycles.NotFound(cycleId);
+        Snapshot? previous = null;
+        if (ReportingNames.CycleIdOfSnapshot(stored.ToProto().Changes?.Base) is { } baseId)
+            previous = (await database.ReadAsync(db => snapshots.GetAsync(db, baseId, ct), ct))?.ToProto();
+        var recomputed = await computation.ComputeAsync(new SnapshotInput(stored.CycleId, stored.ReferenceDate, stored.KnownAt, cycle.Scope), previous, ct);
+        return new SnapshotVerification(stored.IsIntact && recomputed.Sha256 == stored.ContentSha256, stored.ContentSha256, recomputed.Sha256);
+    }
+}

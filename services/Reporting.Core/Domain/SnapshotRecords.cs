@@ -1,0 +1,35 @@
+using IntegrationServices.Contracts.Reporting.V1;
+using IntegrationServices.ServiceDefaults.Api;
+using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
+
+namespace IntegrationServices.Reporting.Core.Domain;
+
+/// <summary>A cycle whose snapshot is due.</summary>
+public sealed record DueCycle(string Id, DateOnly ReferenceDate, DateOnly ReportingDate, IReadOnlyList<string> Scope)
+{
+    public DateTime KnownAt => ReportingCalendar.KnowledgeCutoff(ReportingDate);
+
+    public SnapshotInput Input => new(Id, ReferenceDate, KnownAt, Scope);
+}
+
+/// <summary>A stored snapshot: the canonical content as written, and the columns around it.</summary>
+public sealed record StoredSnapshot(string CycleId, DateOnly ReferenceDate, DateTime KnownAt, DateTime CreateTime, string ContentSha256, byte[] Content)
+{
+    /// <summary>The snapshot as served: the content plus create_time and content_sha256.</summary>
+    public Snapshot ToProto()
+    {
+        var snapshot = Snapshot.Parser.ParseFrom(Content);
+        snapshot.CreateTime = CreateTime.ToProto();
+        snapshot.ContentSha256 = ContentSha256;
+        return snapshot;
+    }
+
+    /// <summary>The stored content still hashes to the recorded value.</summary>
+    public bool IsIntact => SnapshotContent.Sha256Hex(Content) == ContentSha256;
+}
+
+/// <summary>One worker attempt at a cycle's snapshot, as stored.</summary>
+public sealed record SnapshotRunRecord(long Id, string CycleId, DateTime StartTime, DateTime? EndTime, Outcome Outcome, string? Error, string? Worker)
+{
+    public string Name => ReportingNames.Run(CycleId, Id);
+}

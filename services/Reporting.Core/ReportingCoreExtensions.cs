@@ -1,0 +1,69 @@
+using IntegrationServices.Reporting.Core.Application;
+using IntegrationServices.Reporting.Core.Domain.OParl;
+using IntegrationServices.Reporting.Core.Domain.Reports;
+using IntegrationServices.Reporting.Core.Storage;
+using IntegrationServices.ServiceDefaults.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MeasuresClient = IntegrationServices.Contracts.Measures.V1.MeasuresService.MeasuresServiceClient;
+using DemographicsClient = IntegrationServices.Contracts.Demographics.V1.DemographicsService.DemographicsServiceClient;
+
+namespace IntegrationServices.Reporting.Core;
+
+/// <summary>
+/// Composition of the reporting context, shared by the Reporting host and the snapshot worker (both
+/// on top of the hosting defaults, which bring the database, the audit trail and the request ids).
+/// </summary>
+public static class ReportingCoreExtensions
+{
+    /// <summary>The assembly whose migrations create the reporting database.</summary>
+    public static System.Reflection.Assembly MigrationsAssembly => typeof(ReportingCoreExtensions).Assembly;
+
+    /// <summary>
+    /// Options (sections "Snapshots" and "OParl"), storage, the applications, the report renderer, and
+    /// the gRPC clients of Measures and Demographics, which present a token of subject <paramref name="subject"/>.
+    /// </summary>
+    public static IServiceCollection AddReportingCore(this IServiceCollection services, IConfiguration configuration, string subject)
+    {
+        services.AddOptions<SnapshotOptions>().Bind(configuration.GetSection(SnapshotOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => Uri.TryCreate(o.MeasuresAddress, UriKind.Absolute, out _), "Snapshots:MeasuresAddress must be an absolute URL, e.g. http://127.0.0.1:5101.")
+            .Validate(o => Uri.TryCreate(o.DemographicsAddress, UriKind.Absolute, out _), "Snapshots:DemographicsAddress must be an absolute URL, e.g. http://127.0.0.1:5102.")
+            .Validate(o => o.FaultPoint is null || Enum.IsDefined(o.FaultPoint.Value), "Snapshots:FaultPoint must be MeasuresRead, DemographicsRead, Aggregated or BeforeCommit.")
+            .ValidateOnStart();
+        services.AddOptions<OParlOptions>().Bind(configuration.GetSection(OParlOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton<ReportingCycleRepository>();
+        services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<SnapshotRunStore>();
+
+        services.AddSingleton<OParlExporter>();
+        services.AddSingleton<ReportRenderer>();
+        services.AddSingleton(sp => new SnapshotCredentials(sp.GetRequiredService<IOptions<AuthOptions>>(), sp.GetRequiredService<IOptions<SnapshotOptions>>(), subject));
+        services.AddSingleton<SnapshotFaultPoint>();
+        services.AddTransient<SnapshotComputation>();
+        services.AddSingleton<CycleApplication>();
+        services.AddSingleton<SnapshotApplication>();
+        services.AddSingleton<SnapshotProducer>();
+        services.AddSingleton<ReportApplication>();
+
+        services.AddGrpcClient<MeasuresClient>((sp, o) => o.Address = new Uri(sp.GetRequiredService<IOptions<SnapshotOptions>>().Value.MeasuresAddress))
+            .ConfigurePrimaryHttpMessageHandler(ClientHandler);
+        services.AddGrpcClient<DemographicsClient>((sp, o) => o.Address = new Uri(sp.GetRequiredService<IOptions<SnapshotOptions>>().Value.DemographicsAddress))
+            .ConfigurePrimaryHttpMessageHandler(ClientHandler);
+        return services;
+    }
+
+    private static SocketsHttpHandler ClientHandler() => new()
+    {
+        EnableMultipleHttp2Connections = true,
+        // grpc-dotnet guidance: ping only while calls are active.
+        KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+        KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+        KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+    };
+}
