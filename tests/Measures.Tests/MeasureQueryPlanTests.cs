@@ -28,7 +28,7 @@ public sealed class MeasureQueryPlanTests(SqliteFixture fixture) : MeasuresTestB
     {
         var plan = await PlanAsync(Sql.QueryById, SqlFilter.None);
 
-        AssertSeeksOnly(plan);
+        QueryPlans.AssertSeeksOnly(plan);
         Assert.Contains(plan, step => step.StartsWith("SEARCH m USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal));
         AssertLooksUpEachMeasuresVersionAndEvent(plan);
     }
@@ -42,7 +42,7 @@ public sealed class MeasureQueryPlanTests(SqliteFixture fixture) : MeasuresTestB
         {
             var plan = await PlanAsync(Sql.Query(parsed, showRetired, timeTravel), parsed);
 
-            AssertSeeksOnly(plan);
+            QueryPlans.AssertSeeksOnly(plan);
             Assert.Contains(plan, step => step.StartsWith("SEARCH m USING INTEGER PRIMARY KEY (rowid>?)", StringComparison.Ordinal));
             AssertLooksUpEachMeasuresVersionAndEvent(plan);
         }
@@ -51,16 +51,7 @@ public sealed class MeasureQueryPlanTests(SqliteFixture fixture) : MeasuresTestB
     [Fact]
     public async Task The_parent_walk_of_an_update_seeks_too()
     {
-        AssertSeeksOnly(await PlanAsync(Sql.ParentOf, SqlFilter.None));
-    }
-
-    /// <summary>No step reads a whole table, and nothing is sorted: rows come in the order the index gives them.</summary>
-    private static void AssertSeeksOnly(IReadOnlyList<string> plan)
-    {
-        var text = string.Join("\n", plan);
-        Assert.False(plan.Any(step => step.StartsWith("SCAN ", StringComparison.Ordinal)), "the plan reads a whole table:\n" + text);
-        Assert.False(text.Contains("TEMP B-TREE", StringComparison.Ordinal), "the plan sorts:\n" + text);
-        Assert.False(text.Contains("AUTOMATIC", StringComparison.Ordinal), "the plan builds an index of its own:\n" + text);
+        QueryPlans.AssertSeeksOnly(await PlanAsync(Sql.ParentOf, SqlFilter.None));
     }
 
     private static void AssertLooksUpEachMeasuresVersionAndEvent(IReadOnlyList<string> plan)
@@ -69,7 +60,6 @@ public sealed class MeasureQueryPlanTests(SqliteFixture fixture) : MeasuresTestB
         Assert.Contains("SEARCH se USING COVERING INDEX ix_status_events_measure (measure_id=? AND effective_date<?)", plan);
     }
 
-    /// <summary>The steps of the statement's plan, as EXPLAIN QUERY PLAN names them ("SEARCH m USING …").</summary>
     private async Task<IReadOnlyList<string>> PlanAsync(string sql, SqlFilter filter)
     {
         var database = Host.Services.GetRequiredService<Database>();
@@ -79,7 +69,6 @@ public sealed class MeasureQueryPlanTests(SqliteFixture fixture) : MeasuresTestB
             Id = 5L, After = 0L, Limit = 51, AsOf = new DateOnly(2022, 12, 31), AsOfEnd = new DateTime(2023, 1, 1),
             KnownAt = new DateTime(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc),
         }));
-        var rows = await connection.QueryAsync("EXPLAIN QUERY PLAN " + sql, parameters);
-        return rows.Select(row => (string)row.detail).ToList();
+        return await QueryPlans.ExplainAsync(connection, sql, parameters);
     }
 }
