@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
+using Dapper;
 using IntegrationServices.Demographics.Storage;
 using IntegrationServices.ServiceDefaults.Security;
 using IntegrationServices.ServiceDefaults.Storage;
+using IntegrationServices.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace IntegrationServices.Demographics.Tests;
@@ -44,18 +46,14 @@ public sealed partial class QueryPlanTests : DemographicsTest
     private static partial Regex FullScanOfObservations();
 
     /// <summary>The plan of <paramref name="sql"/> on the service's database, holding some data, every parameter bound.</summary>
-    private async Task<List<string>> PlanAsync(string sql)
+    private async Task<IReadOnlyList<string>> PlanAsync(string sql)
     {
         await ImportAsync(Client(Roles.Statistics), ImportTests.ManyRows(2000));
         await using var db = new SqliteConnection($"Data Source={DatabaseFile}");
         await db.OpenAsync();
-        await using var command = db.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        foreach (var name in Parameters().Matches(sql).Select(m => m.Value).Distinct()) command.Parameters.AddWithValue(name, "1");
-        var plan = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
-        return plan;
+        var parameters = new DynamicParameters();
+        foreach (var name in Parameters().Matches(sql).Select(m => m.Value).Distinct()) parameters.Add(name, "1");
+        return await QueryPlans.ExplainAsync(db, sql, parameters);
     }
 
     [GeneratedRegex(@"@\w+")]
