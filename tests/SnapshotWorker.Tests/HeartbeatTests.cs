@@ -51,3 +51,21 @@ public sealed class HeartbeatTests
         }
     }
 }
+
+/// <summary>Worker:AbandonAfter shorter than an attempt can take would let a live run be closed: the worker does not start.</summary>
+public sealed class AbandonAfterTests
+{
+    [Fact]
+    public async Task A_worker_whose_AbandonAfter_is_shorter_than_the_longest_attempt_does_not_start_and_says_why()
+    {
+        await using var env = await StartAsync();
+
+        var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => env.StartWorkerAsync(new Dictionary<string, string?>
+        {
+            ["Worker:AbandonAfter"] = "00:02:00",
+            ["Snapshots:CallTimeout"] = "00:01:00",
+        }));
+
+        Assert.Contains("Worker:AbandonAfter (00:02:00) is shorter than the longest a snapshot attempt can take", refused.Message);
+    }
+}
