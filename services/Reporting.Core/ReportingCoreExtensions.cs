@@ -1,4 +1,5 @@
 using IntegrationServices.Reporting.Core.Application;
+using IntegrationServices.Reporting.Core.Domain;
 using IntegrationServices.Reporting.Core.Domain.OParl;
 using IntegrationServices.Reporting.Core.Domain.Reports;
 using IntegrationServices.Reporting.Core.Storage;
@@ -31,6 +32,14 @@ public static class ReportingCoreExtensions
             .Validate(o => Uri.TryCreate(o.MeasuresAddress, UriKind.Absolute, out _), "Snapshots:MeasuresAddress must be an absolute URL, e.g. http://127.0.0.1:5101.")
             .Validate(o => Uri.TryCreate(o.DemographicsAddress, UriKind.Absolute, out _), "Snapshots:DemographicsAddress must be an absolute URL, e.g. http://127.0.0.1:5102.")
             .Validate(o => o.FaultPoint is null || Enum.IsDefined(o.FaultPoint.Value), "Snapshots:FaultPoint must be MeasuresRead, DemographicsRead, Aggregated or BeforeCommit.")
+            .Validate(o => o.ContentVersion is null || SnapshotAggregator.IsKnown(o.ContentVersion.Value),
+                $"Snapshots:ContentVersion must be one of the content versions this code knows (1–{SnapshotAggregator.Latest}), or empty for the latest.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ClientId) == string.IsNullOrWhiteSpace(o.ClientSecret),
+                "Snapshots:ClientId and Snapshots:ClientSecret go together (OAuth 2.0 client credentials).")
+            .Validate<IOptions<AuthOptions>>((o, auth) => string.IsNullOrWhiteSpace(o.ClientId) || Uri.TryCreate(auth.Value.Authority, UriKind.Absolute, out _),
+                "Snapshots:ClientId needs Auth:Authority, the identity provider whose discovery document names the token endpoint.")
+            .Validate<IOptions<AuthOptions>>((o, auth) => !NeedsClientCredentials(o, auth.Value),
+                "Auth:Authority is set without Auth:SigningKey: the snapshot computation can only present a token with Snapshots:ClientId and Snapshots:ClientSecret (or a fixed Snapshots:AccessToken); without them every call of the worker would be refused as UNAUTHENTICATED.")
             .ValidateOnStart();
         services.AddOptions<OParlOptions>().Bind(configuration.GetSection(OParlOptions.Section))
             .ValidateDataAnnotations()
@@ -42,7 +51,9 @@ public static class ReportingCoreExtensions
 
         services.AddSingleton<OParlExporter>();
         services.AddSingleton<ReportRenderer>();
-        services.AddSingleton(sp => new SnapshotCredentials(sp.GetRequiredService<IOptions<AuthOptions>>(), sp.GetRequiredService<IOptions<SnapshotOptions>>(), subject));
+        services.AddHttpClient(ClientCredentialsTokens.HttpClientName);
+        services.AddSingleton(sp => new SnapshotCredentials(sp.GetRequiredService<IOptions<AuthOptions>>(), sp.GetRequiredService<IOptions<SnapshotOptions>>(),
+            sp.GetRequiredService<IHttpClientFactory>(), subject));
         services.AddSingleton<SnapshotFaultPoint>();
         services.AddTransient<SnapshotComputation>();
         services.AddSingleton<CycleApplication>();
@@ -56,6 +67,10 @@ public static class ReportingCoreExtensions
             .ConfigurePrimaryHttpMessageHandler(ClientHandler);
         return services;
     }
+
+    private static bool NeedsClientCredentials(SnapshotOptions snapshots, AuthOptions auth) =>
+        auth.Mode == AuthMode.Jwt && !string.IsNullOrWhiteSpace(auth.Authority) && string.IsNullOrWhiteSpace(auth.SigningKey)
+        && string.IsNullOrWhiteSpace(snapshots.AccessToken) && string.IsNullOrWhiteSpace(snapshots.ClientId);
 
     private static SocketsHttpHandler ClientHandler() => new()
     {

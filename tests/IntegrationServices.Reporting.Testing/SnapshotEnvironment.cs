@@ -76,7 +76,6 @@ public sealed partial class SnapshotEnvironment : IAsyncDisposable
             ["Worker:Enabled"] = "false",
             ["Worker:RetryBaseDelay"] = "00:00:01",
             ["Worker:RetryMaxDelay"] = "00:00:10",
-            ["Worker:MaxRetryAttempts"] = "2",
             ["Worker:WorkerId"] = workerId ?? $"test-worker-{_workers.Count + 1}",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
@@ -111,8 +110,11 @@ public sealed partial class SnapshotEnvironment : IAsyncDisposable
     }
 
     public Task<IReadOnlyList<RunRow>> RunsAsync(string? cycleId = null) => QueryReportingAsync<IReadOnlyList<RunRow>>(async c =>
-        (await c.QueryAsync<RunRow>("SELECT id AS Id, cycle_id AS CycleId, outcome AS Outcome, error AS Error, worker AS Worker FROM snapshot_runs WHERE @CycleId IS NULL OR cycle_id = @CycleId ORDER BY id",
-            new { CycleId = cycleId })).ToList());
+        (await c.QueryAsync<RunRow>("""
+            SELECT id AS Id, cycle_id AS CycleId, outcome AS Outcome, error AS Error, worker AS Worker,
+                   heartbeat_time AS HeartbeatTime, next_attempt_time AS NextAttemptTime
+            FROM snapshot_runs WHERE @CycleId IS NULL OR cycle_id = @CycleId ORDER BY id
+            """, new { CycleId = cycleId })).ToList());
 
     public Task<long> SnapshotCountAsync(string cycleId) => QueryReportingAsync(c =>
         c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM snapshots WHERE cycle_id = @CycleId", new { CycleId = cycleId }));
@@ -124,6 +126,8 @@ public sealed partial class SnapshotEnvironment : IAsyncDisposable
         public string Outcome { get; set; } = "";
         public string? Error { get; set; }
         public string? Worker { get; set; }
+        public DateTime? HeartbeatTime { get; set; }
+        public DateTime? NextAttemptTime { get; set; }
     }
 
     public async ValueTask DisposeAsync()

@@ -34,17 +34,23 @@ public sealed class ReportingHost : IAsyncLifetime
     /// <summary>What the worker does on the reporting date (without Measures and Demographics: an empty snapshot); it must succeed.</summary>
     public async Task TakeSnapshotAsync(string name) => Assert.Equal(Outcome.Succeeded, await TrySnapshotAsync(Host, name));
 
-    /// <summary>The worker's attempt to store a snapshot of the cycle <paramref name="name"/>: SUCCEEDED, or SKIPPED when it may not.</summary>
+    /// <summary>
+    /// The worker's attempt to store a snapshot of the cycle <paramref name="name"/> once it is due (the
+    /// host's clock moves past its cut-off): SUCCEEDED, or SKIPPED when it may not.
+    /// </summary>
     public static async Task<Outcome> TrySnapshotAsync(TestHost host, string name)
     {
         var id = ReportingNames.Cycles.Parse(name);
         var cycle = await host.Services.GetRequiredService<CycleApplication>().GetAsync(id, CancellationToken.None);
+        var due = new DueCycle(id, cycle.ReferenceDate, cycle.ReportingDate, cycle.Scope, cycle.Version);
+        var policy = new AttemptPolicy("test-worker", SettleDelay: TimeSpan.FromMinutes(2), AbandonAfter: TimeSpan.FromMinutes(15),
+            RetryBaseDelay: TimeSpan.FromSeconds(5), RetryMaxDelay: TimeSpan.FromMinutes(30));
+        if (host.Clock.GetUtcNow() < due.KnownAt + policy.SettleDelay) host.Clock.SetUtcNow(due.KnownAt + policy.SettleDelay);
         var producer = host.Services.GetRequiredService<SnapshotProducer>();
-        var run = await producer.StartRunAsync(id, "test-worker", TimeSpan.FromMinutes(15), CancellationToken.None);
-        var empty = SnapshotAggregator.Compute(new SnapshotInput(id, cycle.ReferenceDate, cycle.KnowledgeCutoff, cycle.Scope), [],
-            new CatalogueTitles(new Dictionary<int, string>(), new Dictionary<string, string>(), new Dictionary<string, string>()),
-            new SummarizeAreasResponse(), previous: null);
-        return await producer.StoreAsync(run, id, empty, "test-worker", CancellationToken.None);
+        var run = await producer.StartRunAsync(id, policy.WorkerId, CancellationToken.None);
+        var empty = SnapshotAggregator.Aggregate(due.Input(SnapshotAggregator.Latest),
+            new SnapshotSources([], CatalogueTitles.None, new SummarizeAreasResponse(), []));
+        return (await producer.StoreAsync(run, due, empty, policy, CancellationToken.None)).Outcome;
     }
 }
 

@@ -1,5 +1,6 @@
 using IntegrationServices.Contracts.Measures.V1;
 using IntegrationServices.Reporting.Core.Application;
+using IntegrationServices.Reporting.Core.Domain;
 
 namespace IntegrationServices.SnapshotWorker.Tests;
 
@@ -16,12 +17,12 @@ public sealed class CrashTests
         await using var env = await StartAsync();
         await env.SeedUntilAsync(Utc(2025, 4, 3));
         var drill = await env.StartWorkerAsync(new Dictionary<string, string?> { ["Snapshots:FaultPoint"] = step.ToString(), ["Snapshots:FaultMode"] = "Fail" });
-        var q1 = (await env.Producer.DueCyclesAsync(CancellationToken.None)).Single();
-        var expected = await env.Computation.ComputeAsync(q1.Input, null, CancellationToken.None);
+        var q1 = (await env.Producer.DueCyclesAsync(TimeSpan.FromMinutes(2), CancellationToken.None)).Single();
+        var expected = await env.Computation.ComputeAsync(q1.Input(SnapshotAggregator.Latest), null, CancellationToken.None);
 
-        var first = await Worker(drill).RunOnceAsync(CancellationToken.None);
+        var first = Assert.Single(await Worker(drill).RunOnceAsync(CancellationToken.None));
 
-        Assert.Empty(first);
+        Assert.Equal(Outcome.Failed, first.Outcome);
         Assert.Equal(0, await env.SnapshotCountAsync("q1"));
         var cycle = await env.CycleAsync("q1");
         Assert.Equal(State.Planned, cycle.State);
@@ -30,7 +31,8 @@ public sealed class CrashTests
         Assert.Equal("FAILED", failed.Outcome);
         Assert.Contains($"fault point {step}", failed.Error);
 
-        // The worker as it runs without the drill.
+        // The worker as it runs without the drill, once the backoff after the failure has passed.
+        env.Clock.MoveTo(first.NextAttemptTime!.Value);
         var worker = await env.StartWorkerAsync();
         var second = Assert.Single(await Worker(worker).RunOnceAsync(CancellationToken.None));
         Assert.Equal(Outcome.Succeeded, second.Outcome);
@@ -45,7 +47,7 @@ public sealed class CrashTests
     {
         await using var env = await StartAsync();
         await env.SeedUntilAsync(Utc(2025, 4, 3));
-        var crashed = await env.Producer.StartRunAsync("q1", "crashed-worker", TimeSpan.FromMinutes(15), CancellationToken.None);
+        var crashed = await env.Producer.StartRunAsync("q1", "crashed-worker", CancellationToken.None);
         env.Clock.Advance(TimeSpan.FromMinutes(20));
         var worker = await env.StartWorkerAsync();
 
@@ -65,7 +67,7 @@ public sealed class CrashTests
     {
         await using var env = await StartAsync();
         await env.SeedUntilAsync(Utc(2025, 4, 3));
-        await env.Producer.StartRunAsync("q1", "busy-worker", TimeSpan.FromMinutes(15), CancellationToken.None);
+        await env.Producer.StartRunAsync("q1", "busy-worker", CancellationToken.None);
         var worker = await env.StartWorkerAsync();
 
         await Worker(worker).RunOnceAsync(CancellationToken.None);

@@ -1,6 +1,7 @@
 using Dapper;
 using IntegrationServices.Contracts.Measures.V1;
 using IntegrationServices.Contracts.Reporting.V1;
+using IntegrationServices.Reporting.Core.Domain;
 
 namespace IntegrationServices.SnapshotWorker.Tests;
 
@@ -55,10 +56,10 @@ public sealed class PassTests
         await using var env = await StartAsync();
         // On time: the morning after the reporting date (cut-off 2025-04-02 22:00 UTC).
         await env.SeedUntilAsync(Utc(2025, 4, 3, 8));
-        var q1 = (await env.Producer.DueCyclesAsync(CancellationToken.None)).Single();
+        var q1 = (await env.Producer.DueCyclesAsync(TimeSpan.FromMinutes(2), CancellationToken.None)).Single();
         Assert.Equal(new DateTime(2025, 4, 2, 22, 0, 0, DateTimeKind.Utc), q1.KnownAt);
         var computation = env.Computation;
-        var onTime = await computation.ComputeAsync(q1.Input, null, CancellationToken.None);
+        var onTime = await computation.ComputeAsync(q1.Input(SnapshotAggregator.Latest), null, CancellationToken.None);
 
         // After the cut-off: a new status, a correction of an old status, a renamed measure, a new
         // measure adopted long ago, a revised statistic.
@@ -74,9 +75,9 @@ public sealed class PassTests
         await env.ObservationsAsync(D(2024, 12, 31), ("0", 250500, 40100, 70200));
 
         // The late data is really there for anyone asking without the cut-off.
-        var now = await computation.ComputeAsync(q1.Input with { KnownAt = env.Clock.GetUtcNow().UtcDateTime }, null, CancellationToken.None);
+        var now = await computation.ComputeAsync(q1.Input(SnapshotAggregator.Latest) with { KnownAt = env.Clock.GetUtcNow().UtcDateTime }, null, CancellationToken.None);
         Assert.NotEqual(onTime.Sha256, now.Sha256);
-        Assert.Equal(5, now.MeasureCount);
+        Assert.Equal(5, now.Snapshot.Measures.Total);
 
         // Days late: the worker was down until 2025-04-10.
         env.Clock.MoveTo(Utc(2025, 4, 10));
@@ -127,9 +128,12 @@ public sealed class PassTests
 
         var first = await Worker(worker).RunOnceAsync(CancellationToken.None);
         var second = await Worker(worker).RunOnceAsync(CancellationToken.None);
+        env.Clock.MoveTo(first[0].NextAttemptTime!.Value);
+        var third = await Worker(worker).RunOnceAsync(CancellationToken.None);
 
-        Assert.Equal(["q2", "q3"], first.Select(a => a.CycleId));
-        Assert.Empty(second);
+        Assert.Equal([("q1", Outcome.Failed), ("q2", Outcome.Succeeded), ("q3", Outcome.Succeeded)], first.Select(a => (a.CycleId, a.Outcome)));
+        Assert.Empty(second); // q1 waits for its backoff
+        Assert.Equal(("q1", Outcome.Failed), (Assert.Single(third).CycleId, third[0].Outcome));
         var runs = await env.RunsAsync("q1");
         Assert.Equal(["FAILED", "FAILED"], runs.Select(r => r.Outcome));
         Assert.All(runs, r => Assert.Contains("this cycle always fails", r.Error));

@@ -1,32 +1,51 @@
 using IntegrationServices.Contracts.Measures.V1;
+using IntegrationServices.Contracts.Reporting.V1;
+using IntegrationServices.ServiceDefaults.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationServices.SnapshotWorker.Tests;
 
-/// <summary>Dependencies that are down: attempts fail with their runs recorded, are retried with backoff, and the worker keeps going.</summary>
+/// <summary>
+/// Dependencies that are down: attempts fail with their runs recorded, the cycle waits a backoff that
+/// grows per failure in a row (across passes, visible in ListSnapshotRuns), and the worker keeps going.
+/// </summary>
 public sealed class RetryTests
 {
     [Fact]
-    public async Task A_dependency_that_is_down_is_retried_with_failed_runs_until_it_is_back()
+    public async Task A_failing_cycle_is_retried_with_growing_capped_delays_across_passes()
     {
         await using var env = await StartAsync();
         await env.SeedUntilAsync(Utc(2025, 4, 3));
+        // Backoff: 1 s doubled per failure in a row, at most 10 s (SnapshotEnvironment's worker settings).
         var worker = await env.StartWorkerAsync();
         env.MeasuresSwitch.Down = true;
 
-        var pass = await env.Clock.DriveAsync(Worker(worker).RunOnceAsync(CancellationToken.None), TimeSpan.FromSeconds(10));
+        var delays = new List<TimeSpan>();
+        while (delays.Count < 6)
+        {
+            var now = env.Clock.GetUtcNow().UtcDateTime;
+            var failed = Assert.Single(await Worker(worker).RunOnceAsync(CancellationToken.None));
+            Assert.Equal(Outcome.Failed, failed.Outcome);
+            Assert.StartsWith("Unavailable", failed.Reason);
+            delays.Add(failed.NextAttemptTime!.Value - now);
+            // Passes before the backoff has passed leave the cycle alone.
+            env.Clock.Advance(failed.NextAttemptTime.Value - now - TimeSpan.FromMilliseconds(1));
+            Assert.Empty(await Worker(worker).RunOnceAsync(CancellationToken.None));
+            env.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
 
-        Assert.Empty(pass);
-        var runs = await env.RunsAsync("q1");
-        Assert.True(runs.Count == 3, string.Join("; ", runs.Select(r => $"{r.Outcome} {r.Error}"))); // the attempt and two retries
-        Assert.All(runs, r => Assert.Equal("FAILED", r.Outcome));
-        Assert.All(runs, r => Assert.StartsWith("Unavailable", r.Error));
+        Assert.Equal([1, 2, 4, 8, 10, 10], delays.Select(d => d.TotalSeconds));
+        var listed = (await env.Snapshots(Roles.Operator).ListSnapshotRunsAsync(new ListSnapshotRunsRequest { Parent = "reportingCycles/q1" })).SnapshotRuns;
+        Assert.Equal(6, listed.Count);
+        Assert.All(listed, r => Assert.Equal(Outcome.Failed, r.Outcome));
+        Assert.Equal(delays, listed.Select(r => r.NextAttemptTime.ToDateTime() - r.EndTime.ToDateTime()));
         Assert.Equal(State.Planned, (await env.CycleAsync("q1")).State);
 
         env.MeasuresSwitch.Down = false;
-        var next = Assert.Single(await env.Clock.DriveAsync(Worker(worker).RunOnceAsync(CancellationToken.None), TimeSpan.FromSeconds(10)));
+        var next = Assert.Single(await Worker(worker).RunOnceAsync(CancellationToken.None));
         Assert.Equal(Outcome.Succeeded, next.Outcome);
-        Assert.Equal("SUCCEEDED", (await env.RunsAsync("q1")).Last().Outcome);
+        var last = (await env.RunsAsync("q1")).Last();
+        Assert.Equal(("SUCCEEDED", (DateTime?)null), (last.Outcome, last.NextAttemptTime));
     }
 
     [Fact]
@@ -37,20 +56,18 @@ public sealed class RetryTests
         var worker = await env.StartWorkerAsync(settings: new Dictionary<string, string?>
         {
             ["Snapshots:MeasuresAddress"] = "http://127.0.0.1:1",
-            ["Worker:MaxRetryAttempts"] = "1",
         }, testServers: false);
 
-        var pass = await env.Clock.DriveAsync(Worker(worker).RunOnceAsync(CancellationToken.None), TimeSpan.FromSeconds(10));
+        var attempt = Assert.Single(await Worker(worker).RunOnceAsync(CancellationToken.None));
 
-        Assert.Empty(pass);
-        var runs = await env.RunsAsync("q1");
-        Assert.Equal(2, runs.Count);
-        Assert.All(runs, r => Assert.Equal("FAILED", r.Outcome));
-        Assert.All(runs, r => Assert.StartsWith("Unavailable", r.Error));
+        Assert.Equal(Outcome.Failed, attempt.Outcome);
+        var run = Assert.Single(await env.RunsAsync("q1"));
+        Assert.Equal("FAILED", run.Outcome);
+        Assert.StartsWith("Unavailable", run.Error);
     }
 
     [Fact]
-    public async Task The_polling_loop_keeps_running_through_failures_and_takes_the_snapshot_when_the_dependency_is_back()
+    public async Task The_polling_loop_keeps_running_through_failures_and_wakes_when_the_backoff_ends_not_at_the_next_poll()
     {
         await using var env = await StartAsync();
         await env.SeedUntilAsync(Utc(2025, 4, 3));
@@ -58,24 +75,26 @@ public sealed class RetryTests
         var host = await env.StartWorkerAsync(settings: new Dictionary<string, string?>
         {
             ["Worker:Enabled"] = "true",
-            ["Worker:PollInterval"] = "00:01:00",
-            ["Worker:MaxRetryAttempts"] = "1",
+            ["Worker:PollInterval"] = "01:00:00",
         });
+        var start = env.Clock.GetUtcNow();
 
-        // Let passes fail until at least four failed attempts are recorded, then bring Measures back.
+        // Whenever the worker waits, the clock moves on by ten seconds (the longest backoff here): the loop
+        // must come back when the backoff ends (1, 2, 4 … s), not after the hour of its poll interval.
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await env.RunsAsync("q1")).Count(r => r.Outcome == "FAILED") < 4)
         {
             Assert.True(DateTime.UtcNow < deadline, "the worker stopped making attempts");
-            if (await env.Clock.TimerCreatedAsync()) env.Clock.Advance(TimeSpan.FromMinutes(1));
+            if (await env.Clock.TimerCreatedAsync()) env.Clock.Advance(TimeSpan.FromSeconds(10));
         }
         env.MeasuresSwitch.Down = false;
         while (await env.SnapshotCountAsync("q1") == 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the worker did not recover");
-            if (await env.Clock.TimerCreatedAsync()) env.Clock.Advance(TimeSpan.FromMinutes(1));
+            if (await env.Clock.TimerCreatedAsync()) env.Clock.Advance(TimeSpan.FromSeconds(10));
         }
 
+        Assert.True(env.Clock.GetUtcNow() - start < TimeSpan.FromMinutes(10), $"the worker took until {env.Clock.GetUtcNow():u} (from {start:u})");
         Assert.Equal(State.SnapshotTaken, (await env.CycleAsync("q1")).State);
         var metrics = host.Services.GetRequiredService<SnapshotWorkerMetrics>();
         Assert.True(metrics.LastSuccessUnixSeconds > 0);

@@ -2,6 +2,7 @@ using IntegrationServices.Reporting.Core;
 using IntegrationServices.Reporting.Core.Application;
 using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.ServiceDefaults.Storage;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationServices.SnapshotWorker;
 
@@ -19,10 +20,13 @@ public static class SnapshotWorkerExtensions
         builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidation>();
         builder.Services.AddSingleton<SnapshotWorkerMetrics>();
         builder.Services.AddSingleton<SnapshotWorkerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SnapshotWorkerService>());
-        builder.Services.AddHealthChecks().AddCheck<ReportingSchemaHealthCheck>("reporting-schema", tags: [HostingDefaults.ReadyTag]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<ReportingSchemaHealthCheck>("reporting-schema", tags: [HostingDefaults.ReadyTag])
+            .AddCheck<SnapshotTokenHealthCheck>("snapshot-token", tags: [HostingDefaults.ReadyTag]);
         return builder;
     }
 

@@ -19,8 +19,8 @@ public sealed class SnapshotWorkerMetrics
     {
         var meter = metrics.Meter;
         Produced = meter.CreateCounter<long>("snapshot_worker.snapshots_produced", description: "Snapshots this worker stored.");
-        Skipped = meter.CreateCounter<long>("snapshot_worker.attempts_skipped", description: "Attempts that found the snapshot already taken by another replica.");
-        Failed = meter.CreateCounter<long>("snapshot_worker.attempts_failed", description: "Attempts that failed (each is retried or picked up by the next pass).");
+        Skipped = meter.CreateCounter<long>("snapshot_worker.attempts_skipped", description: "Attempts that stored nothing: another replica had taken the snapshot, or the cycle changed or is no longer due.");
+        Failed = meter.CreateCounter<long>("snapshot_worker.attempts_failed", description: "Attempts that failed (each cycle is tried again after its backoff).");
         Duration = meter.CreateHistogram<double>("snapshot_worker.attempt.duration", "s", "Duration of one snapshot attempt.");
         meter.CreateObservableGauge("snapshot_worker.cycles_due", () => Interlocked.Read(ref _due),
             description: "Cycles whose knowledge cut-off has passed and that have no snapshot yet.");
@@ -50,5 +50,6 @@ public sealed class SnapshotWorkerMetrics
             Interlocked.Exchange(ref _lastSuccessUnixSeconds, now.ToUnixTimeSeconds());
         }
         else if (attempt.Outcome == Outcome.Skipped) Skipped.Add(1);
+        else if (attempt.Outcome == Outcome.Failed) Failed.Add(1);
     }
 }

@@ -1,32 +1,33 @@
-using Grpc.Core;
 using IntegrationServices.Reporting.Core.Application;
 using IntegrationServices.Reporting.Core.Domain;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Retry;
+using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
 
 namespace IntegrationServices.SnapshotWorker;
 
 /// <summary>
-/// Polls for cycles whose knowledge cut-off has passed and that have no snapshot, oldest first (so
-/// missed cycles are caught up after downtime), and produces each one's snapshot. A dependency that
-/// is UNAVAILABLE or DEADLINE_EXCEEDED is retried with exponential backoff and jitter; every attempt
-/// leaves a run record; a cycle that keeps failing is left for the next pass and never blocks the
-/// others; nothing a pass throws stops the worker.
+/// Polls for cycles whose knowledge cut-off lies <c>Worker:SettleDelay</c> in the past and that have no
+/// snapshot, oldest first (so missed cycles are caught up after downtime), and produces each one's
+/// snapshot. Every attempt leaves a run record; a failed one holds its cycle back for a backoff that
+/// doubles per failure in a row (recorded in the run, so it holds across passes, replicas and restarts),
+/// and the loop wakes when the first backoff ends if that is before the next poll. A cycle that keeps
+/// failing never blocks the others; nothing a pass throws stops the worker.
 /// </summary>
 public sealed class SnapshotWorkerService : BackgroundService
 {
     private readonly SnapshotProducer _producer;
+    private readonly SnapshotCredentials _credentials;
     private readonly WorkerOptions _options;
     private readonly SnapshotWorkerMetrics _metrics;
     private readonly TimeProvider _clock;
     private readonly ILogger<SnapshotWorkerService> _logger;
-    private readonly ResiliencePipeline _retry;
+    private DateTime? _nextAttempt;
 
-    public SnapshotWorkerService(SnapshotProducer producer, IOptions<WorkerOptions> options,
+    public SnapshotWorkerService(SnapshotProducer producer, SnapshotCredentials credentials, IOptions<WorkerOptions> options,
         SnapshotWorkerMetrics metrics, TimeProvider clock, ILogger<SnapshotWorkerService> logger)
     {
         _producer = producer;
+        _credentials = credentials;
         _options = options.Value;
         _metrics = metrics;
         _clock = clock;
@@ -34,31 +35,14 @@ public sealed class SnapshotWorkerService : BackgroundService
         WorkerId = string.IsNullOrWhiteSpace(_options.WorkerId)
             ? $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}"
             : _options.WorkerId;
-        var retry = new ResiliencePipelineBuilder { TimeProvider = clock };
-        if (_options.MaxRetryAttempts > 0)
-            retry.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient),
-                MaxRetryAttempts = _options.MaxRetryAttempts,
-                Delay = _options.RetryBaseDelay,
-                MaxDelay = _options.RetryMaxDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                OnRetry = args =>
-                {
-                    _logger.LogInformation("Retrying snapshot attempt in {Delay} (retry {Retry} of {Max}) after {Error}",
-                        args.RetryDelay, args.AttemptNumber + 1, _options.MaxRetryAttempts,
-                        args.Outcome.Exception is { } e ? SnapshotProducer.Describe(e) : "no result");
-                    return default;
-                },
-            });
-        _retry = retry.Build();
+        Policy = _options.Policy(WorkerId);
     }
 
     /// <summary>This replica's name in run records.</summary>
     public string WorkerId { get; }
 
-    public static bool IsTransient(RpcException e) => e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded;
+    /// <summary>How this replica makes its attempts.</summary>
+    public AttemptPolicy Policy { get; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,7 +51,8 @@ public sealed class SnapshotWorkerService : BackgroundService
             _logger.LogInformation("Snapshot worker {Worker}: polling is disabled (Worker:Enabled=false)", WorkerId);
             return;
         }
-        _logger.LogInformation("Snapshot worker {Worker} polls every {Interval}", WorkerId, _options.PollInterval);
+        _logger.LogInformation("Snapshot worker {Worker} polls every {Interval}, {Settle} past each cut-off, content version {Version}; token: {Token}",
+            WorkerId, _options.PollInterval, _options.SettleDelay, _producer.ContentVersion, _credentials.Source);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -85,7 +70,7 @@ public sealed class SnapshotWorkerService : BackgroundService
             }
             try
             {
-                await Task.Delay(_options.PollInterval, _clock, stoppingToken);
+                await Task.Delay(UntilNextPass(), _clock, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -94,44 +79,55 @@ public sealed class SnapshotWorkerService : BackgroundService
         }
     }
 
-    /// <summary>One pass: every due cycle, oldest first. Returns the final attempt of each cycle that finished.</summary>
+    /// <summary>
+    /// One pass: closes the runs stopped attempts left RUNNING, then attempts every due cycle, oldest first,
+    /// except those whose backoff has not ended. Returns every attempt it made, failed ones included.
+    /// </summary>
     public async Task<IReadOnlyList<SnapshotAttempt>> RunOnceAsync(CancellationToken ct)
     {
-        var abandoned = await _producer.AbandonStaleRunsAsync(_options.AbandonAfter, ct);
-        if (abandoned > 0) _logger.LogWarning("Closed {Count} snapshot runs left RUNNING by a stopped worker as abandoned", abandoned);
-        var due = await _producer.DueCyclesAsync(ct);
+        _nextAttempt = null;
+        var abandoned = await _producer.AbandonLeftoverRunsAsync(Policy, ct);
+        if (abandoned > 0) _logger.LogWarning("Closed {Count} snapshot runs left RUNNING by stopped attempts as abandoned", abandoned);
+        var due = await _producer.DueCyclesAsync(_options.SettleDelay, ct);
         _metrics.CyclesDue = due.Count;
-        var finished = new List<SnapshotAttempt>();
+        var attempts = new List<SnapshotAttempt>();
         foreach (var cycle in due)
         {
             ct.ThrowIfCancellationRequested();
+            if (!cycle.IsReadyAt(_clock.GetUtcNow().UtcDateTime))
+            {
+                Defer(cycle.NextAttemptTime);
+                continue;
+            }
             try
             {
-                var attempt = await _retry.ExecuteAsync(token => AttemptAsync(cycle, token), ct);
-                finished.Add(attempt);
-                _metrics.CyclesDue = Math.Max(0, _metrics.CyclesDue - 1);
+                var attempt = await _producer.ProduceAsync(cycle, Policy, ct);
+                _metrics.Record(attempt, _clock.GetUtcNow());
+                attempts.Add(attempt);
+                if (attempt.Outcome == Outcome.Failed) Defer(attempt.NextAttemptTime);
+                else _metrics.CyclesDue = Math.Max(0, _metrics.CyclesDue - 1);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                _logger.LogWarning("Snapshot of reportingCycles/{CycleId} failed: {Error}; the other cycles go on, the next pass tries again",
+                // The attempt could not even open its run (e.g. the database is away): the next pass tries again.
+                _metrics.Failed.Add(1);
+                _logger.LogWarning("Snapshot of reportingCycles/{CycleId} could not be attempted: {Error}; the other cycles go on, the next pass tries again",
                     cycle.Id, SnapshotProducer.Describe(e));
             }
         }
-        return finished;
+        return attempts;
     }
 
-    private async ValueTask<SnapshotAttempt> AttemptAsync(DueCycle cycle, CancellationToken ct)
+    private void Defer(DateTime? until)
     {
-        try
-        {
-            var attempt = await _producer.ProduceAsync(cycle, WorkerId, _options.AbandonAfter, ct);
-            _metrics.Record(attempt, _clock.GetUtcNow());
-            return attempt;
-        }
-        catch (Exception) when (!ct.IsCancellationRequested)
-        {
-            _metrics.Failed.Add(1);
-            throw;
-        }
+        if (until is { } next && (_nextAttempt is null || next < _nextAttempt)) _nextAttempt = next;
+    }
+
+    /// <summary>The poll interval, or less when a failed cycle's backoff ends before it (never less than a second).</summary>
+    private TimeSpan UntilNextPass()
+    {
+        if (_nextAttempt is not { } next) return _options.PollInterval;
+        var wait = next - _clock.GetUtcNow().UtcDateTime;
+        return wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > _options.PollInterval ? _options.PollInterval : wait;
     }
 }

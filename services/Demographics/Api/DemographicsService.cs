@@ -19,7 +19,8 @@ public sealed class DemographicsService(
     ObservationImport import,
     AuditTrail audit) : Contract.DemographicsServiceBase
 {
-    [Authorize(Policy = Policies.Read)]
+    // The snapshot worker reads the area catalogue (successions as known at the cut-off) for its snapshots.
+    [Authorize(Policy = Policies.ReadOrWorker)]
     public override async Task<ListAreasResponse> ListAreas(ListAreasRequest request, ServerCallContext context)
     {
         var validator = new Validator();

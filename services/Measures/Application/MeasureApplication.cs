@@ -12,7 +12,10 @@ namespace IntegrationServices.Measures.Application;
 
 /// <summary>
 /// The measure aggregate: its fields (versioned), its retirement and its status history. Each write is one
-/// transaction with its audit record; creates honour request ids; reads answer for a point in time.
+/// transaction with its audit record; creates honour request ids; reads answer for a point in time. A write
+/// becomes known at its commit, so its record time is read from the clock as the last step before its
+/// inserts — after every check and lock wait — never when the request arrived: what is stamped before a
+/// snapshot's cut-off has committed within moments, well inside the worker's settle delay.
 /// </summary>
 public sealed class MeasureApplication(
     Database database, MeasureRepository measures, MeasureChecks checks, AuditTrail audit, RequestIds requestIds, TimeProvider clock)
@@ -21,12 +24,11 @@ public sealed class MeasureApplication(
 
     public async Task<MeasureRow> CreateAsync(WriteContext writer, string? requestId, IMessage request, MeasureFields fields, CancellationToken ct)
     {
-        var now = Now;
         var name = await database.OrAlreadyExistsAsync(() => requestIds.CreateOnceAsync(writer, requestId, request, async db =>
         {
             await checks.ReferencesAsync(db, fields, selfId: 0, ct);
             if (await measures.CodeTakenAsync(db, fields.Code, 0, ct)) throw CodeTaken(fields.Code);
-            var created = MeasureNames.Measures.Format(await measures.InsertAsync(db, fields, now, writer.Caller.Subject, ct));
+            var created = MeasureNames.Measures.Format(await measures.InsertAsync(db, fields, Now, writer.Caller.Subject, ct));
             await audit.AppendAsync(db, writer, created,
                 MeasureFields.Paths.Aggregate(AuditChange.Created(), (change, path) => change.Set(path, fields.ValueOf(path))), ct);
             return created;
@@ -69,18 +71,17 @@ public sealed class MeasureApplication(
     /// <summary>UpdateMeasure: a new version with the patched fields (none when nothing changes), under the caller's etag.</summary>
     public async Task<MeasureRow> UpdateAsync(WriteContext writer, long id, string? etag, MeasurePatch patch, CancellationToken ct)
     {
-        var now = Now;
         var name = MeasureNames.Measures.Format(id);
         await database.OrAlreadyExistsAsync(() => database.WriteAsync(async db =>
         {
-            var current = await LiveAsync(db, writer, id, patch.NewResponsibleUnitId, "is retired and can no longer be changed.", now, ct);
+            var current = await LiveAsync(db, writer, id, patch.NewResponsibleUnitId, "is retired and can no longer be changed.", ct);
             if (MeasureRules.IsStale(etag, current.Revision, current.Retired)) throw ServiceException.StaleEtag(name);
             var old = current.ToFields();
             var changed = patch.ApplyTo(old);
             if (changed == old) return false;
             await checks.ReferencesAsync(db, changed, id, ct);
             if (changed.Code != old.Code && await measures.CodeTakenAsync(db, changed.Code, id, ct)) throw CodeTaken(changed.Code);
-            if (!await measures.InsertNextVersionAsync(db, id, current.Revision, changed, now, writer.Caller.Subject, ct))
+            if (!await measures.InsertNextVersionAsync(db, id, current.Revision, changed, Now, writer.Caller.Subject, ct))
                 throw ServiceException.StaleEtag(name);
             await audit.AppendAsync(db, writer, name,
                 patch.Paths.Aggregate(AuditChange.Updated(patch.Paths), (change, path) => change.Set(path, old.ValueOf(path), changed.ValueOf(path))), ct);
@@ -92,12 +93,13 @@ public sealed class MeasureApplication(
     /// <summary>DeleteMeasure: retires the measure; its versions and status history stay readable.</summary>
     public async Task<MeasureRow> RetireAsync(WriteContext writer, long id, string? etag, CancellationToken ct)
     {
-        var now = Now;
         var name = MeasureNames.Measures.Format(id);
         await database.WriteAsync(async db =>
         {
-            var current = await LiveAsync(db, writer, id, null, "is already retired.", now, ct);
-            if (MeasureRules.IsStale(etag, current.Revision, current.Retired) || !await measures.RetireAsync(db, id, current.Revision, now, ct))
+            var current = await LiveAsync(db, writer, id, null, "is already retired.", ct);
+            if (MeasureRules.IsStale(etag, current.Revision, current.Retired)) throw ServiceException.StaleEtag(name);
+            var now = Now;
+            if (!await measures.RetireAsync(db, id, current.Revision, now, ct))
                 throw ServiceException.StaleEtag(name);
             await audit.AppendAsync(db, writer, name, AuditChange.Of("retired").Set("retire_time", now), ct);
         }, ct);
@@ -108,11 +110,10 @@ public sealed class MeasureApplication(
     public async Task<StatusEventRow> RecordStatusAsync(WriteContext writer, string? requestId, IMessage request, long measureId,
         StatusChange change, CancellationToken ct)
     {
-        var now = Now;
         var name = await requestIds.CreateOnceAsync(writer, requestId, request, async db =>
         {
-            await LiveAsync(db, writer, measureId, null, "is retired; its history can be read but not extended.", now, ct);
-            var recorded = MeasureNames.StatusEvent(measureId, await measures.InsertStatusEventAsync(db, measureId, change, now, writer.Caller.Subject, ct));
+            await LiveAsync(db, writer, measureId, null, "is retired; its history can be read but not extended.", ct);
+            var recorded = MeasureNames.StatusEvent(measureId, await measures.InsertStatusEventAsync(db, measureId, change, Now, writer.Caller.Subject, ct));
             await audit.AppendAsync(db, writer, recorded, AuditChange.Of("recorded")
                 .Set("status", ProtoEnum<MeasureStatus>.Name(change.Status))
                 .Set("progress_percent", change.ProgressPercent)
@@ -137,10 +138,9 @@ public sealed class MeasureApplication(
     /// The measure as it is now, for a write on it. Editors are checked first, so an unknown measure is
     /// PERMISSION_DENIED for them rather than NOT_FOUND; a retired one is FAILED_PRECONDITION.
     /// </summary>
-    private async Task<MeasureRow> LiveAsync(DbScope db, WriteContext writer, long id, string? newUnitId, string whenRetired,
-        DateTime now, CancellationToken ct)
+    private async Task<MeasureRow> LiveAsync(DbScope db, WriteContext writer, long id, string? newUnitId, string whenRetired, CancellationToken ct)
     {
-        var current = await measures.GetAsync(db, id, PointInTime.Current(now), ct);
+        var current = await measures.GetAsync(db, id, PointInTime.Current(Now), ct);
         await checks.EditorScopeAsync(db, writer.Caller, current, newUnitId, ct);
         var name = MeasureNames.Measures.Format(id);
         if (current is null) throw ServiceException.NotFound(name);

@@ -15,7 +15,7 @@ public sealed record SnapshotVerification(bool Matches, string StoredSha256, str
 /// worker's runs, the changes between two snapshots, and the recomputation that verifies one.
 /// </summary>
 public sealed class SnapshotApplication(
-    Database database, SnapshotStore snapshots, SnapshotRunStore runs, ReportingCycleRepository cycles, SnapshotComputation computation, TimeProvider clock)
+    Database database, SnapshotStore snapshots, SnapshotRunStore runs, SnapshotComputation computation, TimeProvider clock)
 {
     public async Task<StoredSnapshot> GetAsync(string cycleId, CancellationToken ct) =>
         await database.ReadAsync(db => snapshots.GetAsync(db, cycleId, ct), ct)
@@ -44,23 +44,24 @@ public sealed class SnapshotApplication(
     {
         var @base = await GetAsync(baseCycleId, ct);
         var target = await GetAsync(targetCycleId, ct);
-        return SnapshotContent.Compare(@base.ToProto(), target.ToProto());
+        return SnapshotComparison.Compare(@base.ToProto(), target.ToProto());
     }
 
     /// <summary>
-    /// Recomputes the snapshot through the services with its stored reference date and cut-off (and
-    /// against the base it was compared with when taken): the content as stored must still hash to the
-    /// recorded value, and the recomputation must give it again.
+    /// Recomputes the snapshot through the services with its own reference date, cut-off, scope and
+    /// content version — never the cycle's current ones — and against the base it was compared with when
+    /// taken: the content as stored must still hash to the recorded value, and the recomputation must give it again.
     /// </summary>
     public async Task<SnapshotVerification> VerifyAsync(string cycleId, CancellationToken ct)
     {
         var stored = await GetAsync(cycleId, ct);
-        var cycle = await database.ReadAsync(db => cycles.GetAsync(db, cycleId, forUpdate: false, ct), ct)
-            ?? throw ReportingNames.Cycles.NotFound(cycleId);
-        Snapshot? previous = null;
+        if (!SnapshotAggregator.IsKnown(stored.ContentVersion))
+            throw ServiceException.FailedPrecondition("CONTENT_VERSION_UNKNOWN",
+                $"{ReportingNames.Snapshot(cycleId)} was taken with content version {stored.ContentVersion}, which this Reporting service does not know (1–{SnapshotAggregator.Latest}); verify it with an up-to-date replica.");
+        Snapshot? @base = null;
         if (ReportingNames.CycleIdOfSnapshot(stored.ToProto().Changes?.Base) is { } baseId)
-            previous = (await database.ReadAsync(db => snapshots.GetAsync(db, baseId, ct), ct))?.ToProto();
-        var recomputed = await computation.ComputeAsync(new SnapshotInput(stored.CycleId, stored.ReferenceDate, stored.KnownAt, cycle.Scope), previous, ct);
+            @base = (await database.ReadAsync(db => snapshots.GetAsync(db, baseId, ct), ct))?.ToProto();
+        var recomputed = await computation.ComputeAsync(stored.Input, @base, ct);
         return new SnapshotVerification(stored.IsIntact && recomputed.Sha256 == stored.ContentSha256, stored.ContentSha256, recomputed.Sha256);
     }
 }

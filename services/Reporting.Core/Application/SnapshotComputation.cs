@@ -10,10 +10,11 @@ using DemographicsClient = IntegrationServices.Contracts.Demographics.V1.Demogra
 namespace IntegrationServices.Reporting.Core.Application;
 
 /// <summary>
-/// Computes a cycle's snapshot: reads the measures (StreamMeasures, with the catalogue titles) and the
-/// demographic summary (SummarizeAreas) through their gRPC APIs as of the reference date with the
-/// knowledge cut-off, and aggregates them (<see cref="SnapshotAggregator"/>). The snapshot worker
-/// takes snapshots with it; VerifySnapshot recomputes with it.
+/// Computes a cycle's snapshot: reads the measures (StreamMeasures, with the catalogue titles), the
+/// demographic summary (SummarizeAreas) and, from content version 2, the area catalogue (ListAreas)
+/// through their gRPC APIs as of the reference date with the knowledge cut-off, and aggregates them by
+/// the input's content version (<see cref="SnapshotAggregator"/>). The snapshot worker takes snapshots
+/// with it; VerifySnapshot recomputes with it.
 /// </summary>
 public sealed class SnapshotComputation(
     MeasuresClient measures,
@@ -21,7 +22,15 @@ public sealed class SnapshotComputation(
     SnapshotCredentials credentials,
     SnapshotFaultPoint faults)
 {
-    public async Task<ComputedSnapshot> ComputeAsync(SnapshotInput input, Snapshot? previous, CancellationToken ct)
+    /// <summary>
+    /// The calls one computation makes, each with its own deadline of <see cref="SnapshotOptions.CallTimeout"/>
+    /// (StreamMeasures, three catalogue lists, SummarizeAreas, ListAreas; a list of more than 1,000 entries
+    /// takes one call per page): what the longest attempt is estimated from.
+    /// </summary>
+    public const int Calls = 6;
+
+    /// <summary>The snapshot without its changes (those are taken against the base under the store lock).</summary>
+    public async Task<Snapshot> AggregateAsync(SnapshotInput input, CancellationToken ct)
     {
         var read = await ReadMeasuresAsync(input, ct);
         var titles = await ReadTitlesAsync(ct);
@@ -31,12 +40,17 @@ public sealed class SnapshotComputation(
             AsOf = input.ReferenceDate.ToProto(),
             KnownAt = input.KnownAt.ToProto(),
             AreaSetDate = input.ReferenceDate.ToProto(),
-        }, credentials.CallOptions(ct));
+        }, await credentials.CallOptionsAsync(ct));
+        var areas = input.ContentVersion >= SnapshotRulesV2.Version ? await ReadAreasAsync(input, ct) : [];
         faults.Reach(SnapshotStep.DemographicsRead, input.CycleId);
-        var computed = SnapshotAggregator.Compute(input, read, titles, summary, previous);
+        var snapshot = SnapshotAggregator.Aggregate(input, new SnapshotSources(read, titles, summary, areas));
         faults.Reach(SnapshotStep.Aggregated, input.CycleId);
-        return computed;
+        return snapshot;
     }
+
+    /// <summary>The snapshot with its changes against <paramref name="base"/>, its canonical bytes and hash.</summary>
+    public async Task<ComputedSnapshot> ComputeAsync(SnapshotInput input, Snapshot? @base, CancellationToken ct) =>
+        SnapshotContent.Freeze(await AggregateAsync(input, ct), @base);
 
     private async Task<List<Measure>> ReadMeasuresAsync(SnapshotInput input, CancellationToken ct)
     {
@@ -50,7 +64,7 @@ public sealed class SnapshotComputation(
             request.Filter = $"action_concept = \"{input.Scope[0]}\"";
         var scope = input.Scope.ToHashSet(StringComparer.Ordinal);
         var list = new List<Measure>();
-        using var call = measures.StreamMeasures(request, credentials.CallOptions(ct));
+        using var call = measures.StreamMeasures(request, await credentials.CallOptionsAsync(ct));
         await foreach (var measure in call.ResponseStream.ReadAllAsync(ct))
             if (scope.Count == 0 || scope.Contains(measure.ActionConcept)) list.Add(measure);
         return list;
@@ -59,19 +73,28 @@ public sealed class SnapshotComputation(
     private async Task<CatalogueTitles> ReadTitlesAsync(CancellationToken ct)
     {
         var fields = new Dictionary<int, string>();
-        await ReadAllAsync(token => measures.ListFieldsOfActionAsync(new ListFieldsOfActionRequest { PageSize = Paging.MaxPageSize, PageToken = token }, credentials.CallOptions(ct)),
+        await ReadAllAsync(async token => await measures.ListFieldsOfActionAsync(new ListFieldsOfActionRequest { PageSize = Paging.MaxPageSize, PageToken = token }, await credentials.CallOptionsAsync(ct)),
             page => { foreach (var f in page.FieldsOfAction) fields[f.Number] = f.Title; return page.NextPageToken; });
         var concepts = new Dictionary<string, string>(StringComparer.Ordinal);
-        await ReadAllAsync(token => measures.ListActionConceptsAsync(new ListActionConceptsRequest { PageSize = Paging.MaxPageSize, PageToken = token }, credentials.CallOptions(ct)),
+        await ReadAllAsync(async token => await measures.ListActionConceptsAsync(new ListActionConceptsRequest { PageSize = Paging.MaxPageSize, PageToken = token }, await credentials.CallOptionsAsync(ct)),
             page => { foreach (var c in page.ActionConcepts) concepts[c.Name] = c.Title; return page.NextPageToken; });
         var units = new Dictionary<string, string>(StringComparer.Ordinal);
-        await ReadAllAsync(token => measures.ListOrganizationalUnitsAsync(new ListOrganizationalUnitsRequest { PageSize = Paging.MaxPageSize, PageToken = token }, credentials.CallOptions(ct)),
+        await ReadAllAsync(async token => await measures.ListOrganizationalUnitsAsync(new ListOrganizationalUnitsRequest { PageSize = Paging.MaxPageSize, PageToken = token }, await credentials.CallOptionsAsync(ct)),
             page => { foreach (var u in page.OrganizationalUnits) units[u.Name] = u.Title; return page.NextPageToken; });
         return new CatalogueTitles(fields, concepts, units);
     }
 
+    /// <summary>Every area (with its validity and successors) as known at the cut-off.</summary>
+    private async Task<List<Area>> ReadAreasAsync(SnapshotInput input, CancellationToken ct)
+    {
+        var areas = new List<Area>();
+        await ReadAllAsync(async token => await demographics.ListAreasAsync(new ListAreasRequest { PageSize = Paging.MaxPageSize, PageToken = token, KnownAt = input.KnownAt.ToProto() }, await credentials.CallOptionsAsync(ct)),
+            page => { areas.AddRange(page.Areas); return page.NextPageToken; });
+        return areas;
+    }
+
     /// <summary>Every page of a list method: <paramref name="take"/> keeps a page's items and returns its next_page_token.</summary>
-    private static async Task ReadAllAsync<TPage>(Func<string, AsyncUnaryCall<TPage>> list, Func<TPage, string> take)
+    private static async Task ReadAllAsync<TPage>(Func<string, Task<TPage>> list, Func<TPage, string> take)
     {
         var token = "";
         do token = take(await list(token));

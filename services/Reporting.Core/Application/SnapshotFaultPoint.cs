@@ -10,7 +10,7 @@ public enum SnapshotStep
     MeasuresRead,
     /// <summary>The demographic summary has been read.</summary>
     DemographicsRead,
-    /// <summary>The snapshot is aggregated and hashed, nothing is written yet.</summary>
+    /// <summary>The snapshot is aggregated (its changes and hash follow under the store lock); nothing is written yet.</summary>
     Aggregated,
     /// <summary>Inside the storing transaction: snapshot inserted, cycle moved, run finished; not committed.</summary>
     BeforeCommit,

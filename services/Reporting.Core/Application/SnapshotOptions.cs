@@ -23,15 +23,38 @@ public sealed class SnapshotOptions
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// A bearer token issued for the worker by the city's identity provider (role <c>worker</c>). When
-    /// empty and <c>Auth:SigningKey</c> is configured, a short-lived token is minted instead; when
-    /// neither is there (Development mode) calls carry no token.
+    /// A fixed bearer token (role <c>worker</c>), e.g. for a trial. Normally empty: the token is obtained
+    /// with <see cref="ClientId"/> from <c>Auth:Authority</c>, or minted with <c>Auth:SigningKey</c>; with
+    /// neither (Development mode) calls carry no token.
     /// </summary>
     public string? AccessToken { get; set; }
 
-    /// <summary>Lifetime of a minted token; it is renewed when less than a third of it is left.</summary>
+    /// <summary>
+    /// The client id under which the worker (and VerifySnapshot) obtains its tokens from the identity
+    /// provider at <c>Auth:Authority</c>: OAuth 2.0 client credentials at the token endpoint its discovery
+    /// document names. The client must be issued tokens with role <c>worker</c> for the services' audience.
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The secret of <see cref="ClientId"/> (sent as HTTP Basic authentication, RFC 6749 section 2.3.1).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Optional <c>scope</c> of the token request, for providers that need one (e.g. <c>api://integration-services/.default</c>).</summary>
+    public string? TokenScope { get; set; }
+
+    /// <summary>
+    /// Lifetime of a minted token, and the lifetime assumed for an obtained one whose answer gives none. A
+    /// token is renewed when less than a third of its lifetime, or less than <see cref="CallTimeout"/>, is left.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The content version new snapshots are taken with; empty: the latest this code knows. Pin the older
+    /// version during a rolling upgrade, until every Reporting replica knows the new one (VerifySnapshot and
+    /// the reports of a replica need to know a snapshot's version).
+    /// </summary>
+    public int? ContentVersion { get; set; }
 
     /// <summary>
     /// For operators' drills only, off by default: the step of every snapshot attempt at which the

@@ -1,123 +1,63 @@
 using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.Contracts.Measures.V1;
 using IntegrationServices.Contracts.Reporting.V1;
-using IntegrationServices.ServiceDefaults.Api;
 
 namespace IntegrationServices.Reporting.Core.Domain;
 
-/// <summary>What a snapshot is computed from: the cycle, its Stichtag, the knowledge cut-off and the scope.</summary>
-public sealed record SnapshotInput(string CycleId, DateOnly ReferenceDate, DateTime KnownAt, IReadOnlyList<string> Scope)
+/// <summary>
+/// What a snapshot is computed from: the cycle, its Stichtag, the knowledge cut-off, the scope (as the
+/// cycle defined it when the attempt began) and the content version whose rules aggregate it.
+/// </summary>
+public sealed record SnapshotInput(string CycleId, DateOnly ReferenceDate, DateTime KnownAt, IReadOnlyList<string> Scope, int ContentVersion)
 {
     public string Name => ReportingNames.Snapshot(CycleId);
 }
 
+/// <summary>
+/// What the services answered for one snapshot (as of the reference date, as known at the cut-off):
+/// the measures in scope, the catalogue titles, the demographic summary and the area catalogue.
+/// </summary>
+public sealed record SnapshotSources(IReadOnlyList<Measure> Measures, CatalogueTitles Titles, SummarizeAreasResponse Demographics, IReadOnlyList<Area> Areas);
+
 /// <summary>A computed snapshot with its canonical bytes and their hash.</summary>
-public sealed record ComputedSnapshot(Snapshot Snapshot, byte[] Content, string Sha256, int MeasureCount, int AreaCount);
+public sealed record ComputedSnapshot(Snapshot Snapshot, byte[] Content, string Sha256);
 
 /// <summary>Catalogue titles by key (field of action number, action concept name, unit name).</summary>
 public sealed record CatalogueTitles(
     IReadOnlyDictionary<int, string> FieldsOfAction,
     IReadOnlyDictionary<string, string> ActionConcepts,
-    IReadOnlyDictionary<string, string> Units);
+    IReadOnlyDictionary<string, string> Units)
+{
+    public static readonly CatalogueTitles None = new(new Dictionary<int, string>(), new Dictionary<string, string>(), new Dictionary<string, string>());
+}
 
 /// <summary>
-/// The aggregation of a snapshot: the measures as of the reference date (with the knowledge cut-off)
-/// and the demographic summary become the canonical <see cref="Snapshot"/> (see <see cref="SnapshotContent"/>).
-/// Pure: same inputs, same snapshot and bytes, whatever the run.
+/// The aggregation of a snapshot, by content version: every released version's rules stay runnable, so
+/// that a snapshot is always recomputed with the rules that produced it (VerifySnapshot), whatever was
+/// added since. Pure: same inputs, same snapshot and bytes, whatever the run.
 /// </summary>
+/// <remarks>
+/// Adding a version: copy nothing; write <c>SnapshotRulesV{n}</c> on top of the latest one (as
+/// <see cref="SnapshotRulesV2"/> builds on <see cref="SnapshotRulesV1"/>), add it to <see cref="Aggregate"/>
+/// and raise <see cref="Latest"/>. Never change what a released version computes — not its rules, not the
+/// helpers it calls, not the fields it copies — since every snapshot taken with it would then fail to verify.
+/// </remarks>
 public static class SnapshotAggregator
 {
-    /// <summary>The snapshot with its canonical bytes and their hash (also set as the snapshot's content_sha256).</summary>
-    public static ComputedSnapshot Compute(SnapshotInput input, IReadOnlyList<Measure> measures, CatalogueTitles titles,
-        SummarizeAreasResponse demographics, Snapshot? previous)
+    /// <summary>The version new snapshots are taken with unless <c>Snapshots:ContentVersion</c> pins an older one.</summary>
+    public const int Latest = 2;
+
+    public static bool IsKnown(int version) => version is >= 1 and <= Latest;
+
+    /// <summary>The snapshot without its changes (see <see cref="SnapshotContent.Freeze"/>), by the rules of the input's content version.</summary>
+    public static Snapshot Aggregate(SnapshotInput input, SnapshotSources sources) => input.ContentVersion switch
     {
-        var snapshot = Aggregate(input, measures, titles, demographics, previous);
-        var content = SnapshotContent.CanonicalBytes(snapshot);
-        var sha = SnapshotContent.Sha256Hex(content);
-        snapshot.ContentSha256 = sha;
-        return new ComputedSnapshot(snapshot, content, sha, measures.Count, demographics.Areas.Count);
-    }
+        1 => SnapshotRulesV1.Aggregate(input, sources),
+        2 => SnapshotRulesV2.Aggregate(input, sources),
+        var v => throw new ArgumentOutOfRangeException(nameof(input), v, $"Content version {v} is not known here (1–{Latest})."),
+    };
 
-    /// <summary>Entries ordered by name, every group with all statuses, areas by name, changes against <paramref name="previous"/>.</summary>
-    public static Snapshot Aggregate(SnapshotInput input, IReadOnlyList<Measure> measures, CatalogueTitles titles,
-        SummarizeAreasResponse demographics, Snapshot? previous)
-    {
-        var entries = measures
-            .Select(m => new MeasureEntry
-            {
-                Name = m.Name,
-                Code = m.Code,
-                Title = m.Title,
-                FieldOfAction = m.FieldOfAction,
-                ActionConcept = m.ActionConcept,
-                ResponsibleUnit = m.ResponsibleUnit,
-                // A measure without status events is NOT_STARTED (API.md).
-                Status = m.Status == MeasureStatus.Unspecified ? MeasureStatus.NotStarted : m.Status,
-                ProgressPercent = m.ProgressPercent,
-                StatusEffectiveDate = m.StatusEffectiveDate,
-            })
-            .OrderBy(e => e.Name, StringComparer.Ordinal)
-            .ToList();
-
-        var summary = new MeasureSummary
-        {
-            Total = entries.Count,
-            AverageProgressPercent = AveragePercent(entries),
-        };
-        summary.ByStatus.AddRange(Counts(entries));
-        summary.ByFieldOfAction.AddRange(Groups(entries, e => SnapshotContent.Key(e.FieldOfAction),
-            key => int.TryParse(key, out var n) && titles.FieldsOfAction.TryGetValue(n, out var t) ? t : ""));
-        summary.ByActionConcept.AddRange(Groups(entries, e => e.ActionConcept,
-            key => titles.ActionConcepts.TryGetValue(key, out var t) ? t : ""));
-        summary.ByResponsibleUnit.AddRange(Groups(entries, e => e.ResponsibleUnit,
-            key => titles.Units.TryGetValue(key, out var t) ? t : ""));
-        summary.Entries.AddRange(entries);
-
-        var snapshot = new Snapshot
-        {
-            Name = input.Name,
-            Cycle = ReportingNames.Cycles.Format(input.CycleId),
-            ReferenceDate = input.ReferenceDate.ToProto(),
-            KnownAt = input.KnownAt.ToProto(),
-            Measures = summary,
-            Demographics = Demographics(demographics, input.ReferenceDate),
-        };
-        snapshot.Changes = SnapshotContent.Compare(previous, snapshot);
-        return snapshot;
-    }
-
-    private static double AveragePercent(List<MeasureEntry> entries) =>
-        entries.Count == 0 ? 0 : Math.Round(entries.Average(e => (double)e.ProgressPercent), 2, MidpointRounding.AwayFromZero);
-
-    private static IEnumerable<StatusCount> Counts(List<MeasureEntry> entries) =>
-        SnapshotContent.Statuses.Select(s => new StatusCount { Status = s, Count = entries.Count(e => e.Status == s) });
-
-    private static IEnumerable<GroupSummary> Groups(List<MeasureEntry> entries, Func<MeasureEntry, string> key, Func<string, string> title) =>
-        entries.GroupBy(key, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g =>
-            {
-                var group = new GroupSummary { Key = g.Key, Title = title(g.Key), Total = g.Count() };
-                group.ByStatus.AddRange(Counts(g.ToList()));
-                return group;
-            });
-
-    private static SnapshotDemographics Demographics(SummarizeAreasResponse response, DateOnly areaSetDate)
-    {
-        var result = new SnapshotDemographics { AreaSetDate = areaSetDate.ToProto() };
-        result.Areas.AddRange(response.Areas.Select(Area).OrderBy(a => a.Area, StringComparer.Ordinal));
-        if (response.City is { } city) result.City = Area(city);
-        result.UnmappedAreas.AddRange(response.UnmappedAreas.Order(StringComparer.Ordinal));
-        return result;
-    }
-
-    private static DemographicsAreaSummary Area(AreaSummary a)
-    {
-        var s = new DemographicsAreaSummary { Area = a.Area, AreaTitle = a.AreaTitle, ReferenceDate = a.ReferenceDate };
-        if (a.HasPopulationTotal) s.PopulationTotal = a.PopulationTotal;
-        if (a.HasForeignNationals) s.ForeignNationals = a.ForeignNationals;
-        if (a.HasPopulationWithMigrationBackground) s.PopulationWithMigrationBackground = a.PopulationWithMigrationBackground;
-        if (a.HasMigrationBackgroundSharePercent) s.MigrationBackgroundSharePercent = a.MigrationBackgroundSharePercent;
-        return s;
-    }
+    /// <summary>The snapshot with its changes against <paramref name="base"/>, its canonical bytes and their hash.</summary>
+    public static ComputedSnapshot Compute(SnapshotInput input, SnapshotSources sources, Snapshot? @base) =>
+        SnapshotContent.Freeze(Aggregate(input, sources), @base);
 }

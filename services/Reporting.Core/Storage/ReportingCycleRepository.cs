@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Dapper;
 using IntegrationServices.Reporting.Core.Domain;
 using IntegrationServices.ServiceDefaults.Api;
@@ -48,7 +45,7 @@ public sealed class ReportingCycleRepository(Database database)
 
     /// <summary>The id of another live (not cancelled) cycle with the same reference date and scope, if any.</summary>
     public Task<string?> FindSameReferenceAsync(DbScope db, Cycle cycle, CancellationToken ct) =>
-        db.QueryFirstOrDefaultAsync<string>(_sql.FindSameReference, new { cycle.ReferenceDate, ScopeHash = ScopeHash(cycle.Scope), cycle.Id }, ct);
+        db.QueryFirstOrDefaultAsync<string>(_sql.FindSameReference, new { cycle.ReferenceDate, ScopeHash = ScopeColumns.Hash(cycle.Scope), cycle.Id }, ct);
 
     public async Task InsertAsync(DbScope db, Cycle cycle, CancellationToken ct)
     {
@@ -99,7 +96,7 @@ public sealed class ReportingCycleRepository(Database database)
             Description = row.Description,
             ReferenceDate = row.ReferenceDate,
             ReportingDate = row.ReportingDate,
-            Scope = JsonSerializer.Deserialize<List<string>>(row.Scope) ?? [],
+            Scope = ScopeColumns.Parse(row.Scope),
             Paper = Paper.OrNone(new Paper(row.PaperReference, row.PaperType, row.PaperTitle, row.PaperUnderDirectionOf, row.PaperDate)),
             // A role the importer could not map is stored as ROLE_UNSPECIFIED and read back as such.
             Consultations = consultations.Select(c => new ConsultationEntry(c.Position, c.Organization,
@@ -120,8 +117,8 @@ public sealed class ReportingCycleRepository(Database database)
         cycle.Description,
         cycle.ReferenceDate,
         cycle.ReportingDate,
-        Scope = JsonSerializer.Serialize(cycle.Scope),
-        ScopeHash = ScopeHash(cycle.Scope),
+        Scope = ScopeColumns.Json(cycle.Scope),
+        ScopeHash = ScopeColumns.Hash(cycle.Scope),
         PaperReference = cycle.Paper?.Reference,
         PaperType = cycle.Paper?.PaperType,
         PaperTitle = cycle.Paper?.Title,
@@ -134,9 +131,6 @@ public sealed class ReportingCycleRepository(Database database)
         cycle.UpdateTime,
         ExpectedVersion = expectedVersion,
     };
-
-    private static string ScopeHash(IReadOnlyList<string> scope) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(scope.OrderBy(s => s, StringComparer.Ordinal)))));
 
     private sealed class CycleRow
     {

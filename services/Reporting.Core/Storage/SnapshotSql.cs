@@ -30,17 +30,17 @@ public sealed class SnapshotSql(SqlDialect dialect)
     public string CountSnapshotsOfCycle => "SELECT COUNT(*) FROM snapshots WHERE cycle_id = @CycleId";
 
     public string InsertSnapshot => """
-        INSERT INTO snapshots (cycle_id, reference_date, known_at, create_time, content_sha256, content)
-        VALUES (@CycleId, @ReferenceDate, @KnownAt, @CreateTime, @ContentSha256, @Content)
+        INSERT INTO snapshots (cycle_id, reference_date, known_at, create_time, content_sha256, content, content_version, scope, scope_hash, run_id)
+        VALUES (@CycleId, @ReferenceDate, @KnownAt, @CreateTime, @ContentSha256, @Content, @ContentVersion, @Scope, @ScopeHash, @RunId)
         """;
 
     public string SelectSnapshot => $"SELECT {SnapshotColumnLists.Snapshot} FROM snapshots WHERE cycle_id = @CycleId";
 
-    /// <summary>The latest snapshot with an earlier reference date (the base of a new snapshot's changes).</summary>
-    public string SelectPrevious => $"""
+    /// <summary>The latest snapshot of the same scope with an earlier reference date (the base of a new snapshot's changes).</summary>
+    public string SelectLatestEarlier => $"""
         SELECT {SnapshotColumnLists.Snapshot}
         FROM snapshots
-        WHERE reference_date < @ReferenceDate
+        WHERE scope_hash = @ScopeHash AND reference_date < @ReferenceDate
         ORDER BY reference_date DESC, cycle_id DESC
         {dialect.Limit("@Limit")}
         """;
@@ -55,13 +55,16 @@ public sealed class SnapshotSql(SqlDialect dialect)
         """;
 
     /// <summary>
-    /// PLANNED cycles whose reporting date lies before today (Europe/Berlin) — their knowledge cut-off
-    /// has passed — and that have no snapshot, oldest first.
+    /// PLANNED cycles without a snapshot whose reporting date lies before <c>@DueBefore</c> (their knowledge
+    /// cut-off plus the settle delay has passed), oldest first, with their version and the backoff of
+    /// their latest run (set only when it FAILED).
     /// </summary>
     public string SelectDue => """
-        SELECT c.id AS Id, c.reference_date AS ReferenceDate, c.reporting_date AS ReportingDate, c.scope AS Scope
+        SELECT c.id AS Id, c.reference_date AS ReferenceDate, c.reporting_date AS ReportingDate, c.scope AS Scope,
+               c.version AS Version, r.next_attempt_time AS NextAttemptTime
         FROM reporting_cycles c
-        WHERE c.state = 'PLANNED' AND c.reporting_date < @Today
+        LEFT JOIN snapshot_runs r ON r.id = (SELECT MAX(x.id) FROM snapshot_runs x WHERE x.cycle_id = c.id)
+        WHERE c.state = 'PLANNED' AND c.reporting_date < @DueBefore
           AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.cycle_id = c.id)
         ORDER BY c.reference_date, c.reporting_date, c.id
         """;
@@ -72,10 +75,11 @@ internal static class SnapshotColumnLists
 {
     public const string Snapshot = """
         id AS Id, cycle_id AS CycleId, reference_date AS ReferenceDate, known_at AS KnownAt, create_time AS CreateTime,
-        content_sha256 AS ContentSha256, content AS Content
+        content_sha256 AS ContentSha256, content AS Content, content_version AS ContentVersion, scope AS Scope, run_id AS RunId
         """;
 
     public const string Run = """
-        id AS Id, cycle_id AS CycleId, start_time AS StartTime, end_time AS EndTime, outcome AS Outcome, error AS Error, worker AS Worker
+        id AS Id, cycle_id AS CycleId, start_time AS StartTime, end_time AS EndTime, outcome AS Outcome, error AS Error, worker AS Worker,
+        heartbeat_time AS HeartbeatTime, next_attempt_time AS NextAttemptTime
         """;
 }

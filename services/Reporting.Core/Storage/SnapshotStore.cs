@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Dapper;
 using IntegrationServices.Reporting.Core.Domain;
 using IntegrationServices.ServiceDefaults.Api;
@@ -18,11 +17,15 @@ public sealed class SnapshotStore(Database database)
 {
     private readonly SnapshotSql _sql = new(database.Dialect);
 
-    /// <summary>PLANNED cycles without a snapshot whose reporting date lies before <paramref name="today"/> (Berlin), oldest first.</summary>
-    public async Task<IReadOnlyList<DueCycle>> DueAsync(DbScope db, DateOnly today, CancellationToken ct)
+    /// <summary>
+    /// PLANNED cycles without a snapshot whose reporting date lies before <paramref name="dueBefore"/>
+    /// (see <see cref="SnapshotSchedule.DueBefore"/>), oldest first, with their version and backoff.
+    /// </summary>
+    public async Task<IReadOnlyList<DueCycle>> DueAsync(DbScope db, DateOnly dueBefore, CancellationToken ct)
     {
-        var rows = await db.QueryAsync<DueRow>(_sql.SelectDue, new { Today = today }, ct);
-        return rows.Select(r => new DueCycle(r.Id, r.ReferenceDate, r.ReportingDate, JsonSerializer.Deserialize<List<string>>(r.Scope) ?? [])).ToList();
+        var rows = await db.QueryAsync<DueRow>(_sql.SelectDue, new { DueBefore = dueBefore }, ct);
+        return rows.Select(r => new DueCycle(r.Id, r.ReferenceDate, r.ReportingDate, ScopeColumns.Parse(r.Scope), r.Version,
+            DbValues.Utc(r.NextAttemptTime))).ToList();
     }
 
     /// <summary>
@@ -36,23 +39,29 @@ public sealed class SnapshotStore(Database database)
     public Task<long> CountOfCycleAsync(DbScope db, string cycleId, CancellationToken ct) =>
         db.ExecuteScalarAsync<long>(_sql.CountSnapshotsOfCycle, new { CycleId = cycleId }, ct);
 
-    public Task InsertAsync(DbScope db, string cycleId, ComputedSnapshot computed, DateTime createTime, CancellationToken ct) =>
+    /// <summary>Inserts the snapshot of <paramref name="input"/>, stored by the run <paramref name="runId"/>.</summary>
+    public Task InsertAsync(DbScope db, SnapshotInput input, ComputedSnapshot computed, long runId, DateTime createTime, CancellationToken ct) =>
         db.ExecuteAsync(_sql.InsertSnapshot, new
         {
-            CycleId = cycleId,
-            ReferenceDate = new DateOnly(computed.Snapshot.ReferenceDate.Year, computed.Snapshot.ReferenceDate.Month, computed.Snapshot.ReferenceDate.Day),
-            KnownAt = computed.Snapshot.KnownAt.ToDateTime(),
+            input.CycleId,
+            input.ReferenceDate,
+            input.KnownAt,
             CreateTime = createTime,
             ContentSha256 = computed.Sha256,
             Content = Convert.ToBase64String(computed.Content),
+            input.ContentVersion,
+            Scope = ScopeColumns.Json(input.Scope),
+            ScopeHash = ScopeColumns.Hash(input.Scope),
+            RunId = runId,
         }, ct);
 
     public async Task<StoredSnapshot?> GetAsync(DbScope db, string cycleId, CancellationToken ct) =>
         (await db.QuerySingleOrDefaultAsync<SnapshotRow>(_sql.SelectSnapshot, new { CycleId = cycleId }, ct))?.ToStored();
 
-    /// <summary>The latest snapshot with a reference date before <paramref name="referenceDate"/>.</summary>
-    public async Task<StoredSnapshot?> PreviousAsync(DbScope db, DateOnly referenceDate, CancellationToken ct) =>
-        (await db.QueryFirstOrDefaultAsync<SnapshotRow>(_sql.SelectPrevious, new { ReferenceDate = referenceDate, Limit = 1 }, ct))?.ToStored();
+    /// <summary>The latest snapshot of <paramref name="scope"/> with a reference date before <paramref name="referenceDate"/>.</summary>
+    public async Task<StoredSnapshot?> LatestEarlierAsync(DbScope db, IReadOnlyList<string> scope, DateOnly referenceDate, CancellationToken ct) =>
+        (await db.QueryFirstOrDefaultAsync<SnapshotRow>(_sql.SelectLatestEarlier,
+            new { ScopeHash = ScopeColumns.Hash(scope), ReferenceDate = referenceDate, Limit = 1 }, ct))?.ToStored();
 
     /// <summary>Snapshots after the cursor's key in (reference date, cycle id) order, filtered; at most the cursor's limit.</summary>
     public async Task<IReadOnlyList<StoredSnapshot>> PageAsync(DbScope db, SqlFilter filter, PageCursor<SnapshotKey> cursor, CancellationToken ct)
@@ -72,6 +81,8 @@ public sealed class SnapshotStore(Database database)
         public DateOnly ReferenceDate { get; set; }
         public DateOnly ReportingDate { get; set; }
         public string Scope { get; set; } = "[]";
+        public long Version { get; set; }
+        public DateTime? NextAttemptTime { get; set; }
     }
 
     private sealed class SnapshotRow
@@ -83,8 +94,12 @@ public sealed class SnapshotStore(Database database)
         public DateTime CreateTime { get; set; }
         public string ContentSha256 { get; set; } = "";
         public string Content { get; set; } = "";
+        public int ContentVersion { get; set; }
+        public string Scope { get; set; } = "[]";
+        public long? RunId { get; set; }
 
-        public StoredSnapshot ToStored() => new(CycleId, ReferenceDate, DbValues.Utc(KnownAt), DbValues.Utc(CreateTime), ContentSha256, Decode(Content));
+        public StoredSnapshot ToStored() => new(CycleId, ReferenceDate, DbValues.Utc(KnownAt), DbValues.Utc(CreateTime), ContentSha256,
+            Decode(Content), ContentVersion, ScopeColumns.Parse(Scope), RunId);
 
         private static byte[] Decode(string content)
         {

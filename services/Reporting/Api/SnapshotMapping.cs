@@ -29,5 +29,7 @@ public static class SnapshotMapping
         Outcome = run.Outcome,
         Error = run.Error ?? "",
         Worker = run.Worker ?? "",
+        HeartbeatTime = run.HeartbeatTime?.ToProto(),
+        NextAttemptTime = run.NextAttemptTime?.ToProto(),
     };
 }

@@ -53,7 +53,7 @@ public static class AuthorizationMatrix
         ["integration.reporting.v1.SnapshotsService/ListSnapshotRuns"] = Operators,
         ["integration.reporting.v1.SnapshotsService/ListAuditRecords"] = AdminOnly,
 
-        ["integration.demographics.v1.DemographicsService/ListAreas"] = Readers,
+        ["integration.demographics.v1.DemographicsService/ListAreas"] = ReadersAndWorker,
         ["integration.demographics.v1.DemographicsService/CreateArea"] = StatisticsOffice,
         ["integration.demographics.v1.DemographicsService/ListIndicators"] = Readers,
         ["integration.demographics.v1.DemographicsService/CreateIndicator"] = StatisticsOffice,
