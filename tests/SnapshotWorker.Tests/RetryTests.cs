@@ -1,3 +1,4 @@
+using Grpc.Core;
 using IntegrationServices.Contracts.Measures.V1;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -79,5 +80,20 @@ public sealed class RetryTests
         Assert.Equal(State.SnapshotTaken, (await env.CycleAsync("q1")).State);
         var metrics = host.Services.GetRequiredService<SnapshotWorkerMetrics>();
         Assert.True(metrics.LastSuccessUnixSeconds > 0);
+    }
+
+    [Fact]
+    public void A_busy_database_is_worth_retrying_a_stale_etag_is_not()
+    {
+        static Grpc.Core.RpcException Answer(Grpc.Core.StatusCode code, string reason) => new Google.Rpc.Status
+        {
+            Code = (int)code, Message = reason,
+            Details = { Google.Protobuf.WellKnownTypes.Any.Pack(new Google.Rpc.ErrorInfo { Reason = reason, Domain = "integration.measures.v1" }) },
+        }.ToRpcException();
+
+        Assert.True(SnapshotWorkerService.IsTransient(Answer(Grpc.Core.StatusCode.Unavailable, "DATABASE_BUSY")));
+        Assert.True(SnapshotWorkerService.IsTransient(Answer(Grpc.Core.StatusCode.Aborted, "DATABASE_BUSY")));
+        Assert.False(SnapshotWorkerService.IsTransient(Answer(Grpc.Core.StatusCode.Aborted, "ETAG_MISMATCH")));
+        Assert.False(SnapshotWorkerService.IsTransient(Answer(Grpc.Core.StatusCode.Internal, "INTERNAL")));
     }
 }

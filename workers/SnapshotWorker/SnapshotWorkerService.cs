@@ -1,4 +1,6 @@
+using Google.Rpc;
 using Grpc.Core;
+using IntegrationServices.ServiceDefaults.Storage;
 using IntegrationServices.Reporting.Core.Application;
 using IntegrationServices.Reporting.Core.Domain;
 using Microsoft.Extensions.Options;
@@ -10,7 +12,8 @@ namespace IntegrationServices.SnapshotWorker;
 /// <summary>
 /// Polls for cycles whose knowledge cut-off has passed and that have no snapshot, oldest first (so
 /// missed cycles are caught up after downtime), and produces each one's snapshot. A dependency that
-/// is UNAVAILABLE or DEADLINE_EXCEEDED is retried with exponential backoff and jitter; every attempt
+/// is UNAVAILABLE or DEADLINE_EXCEEDED, or a database (a service's or its own) that is busy, is retried with
+/// exponential backoff and jitter; every attempt
 /// leaves a run record; a cycle that keeps failing is left for the next pass and never blocks the
 /// others; nothing a pass throws stops the worker.
 /// </summary>
@@ -38,7 +41,7 @@ public sealed class SnapshotWorkerService : BackgroundService
         if (_options.MaxRetryAttempts > 0)
             retry.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient),
+                ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient).Handle<Exception>(DatabaseBusy.Is),
                 MaxRetryAttempts = _options.MaxRetryAttempts,
                 Delay = _options.RetryBaseDelay,
                 MaxDelay = _options.RetryMaxDelay,
@@ -58,7 +61,13 @@ public sealed class SnapshotWorkerService : BackgroundService
     /// <summary>This replica's name in run records.</summary>
     public string WorkerId { get; }
 
-    public static bool IsTransient(RpcException e) => e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded;
+    /// <summary>
+    /// A service's answer worth retrying: UNAVAILABLE and DEADLINE_EXCEEDED, and ABORTED when the service says its
+    /// database was busy (a deadlock victim, ErrorInfo reason DATABASE_BUSY) — not ABORTED for a stale etag.
+    /// </summary>
+    public static bool IsTransient(RpcException e) =>
+        e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
+        || (e.StatusCode == StatusCode.Aborted && e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == DatabaseBusy.Reason);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
