@@ -36,6 +36,7 @@ public static class Filter
     {
         if (string.IsNullOrWhiteSpace(filter)) return [];
         if (filter.Length > 2000) throw ServiceException.Invalid(fieldName, "must be at most 2000 characters");
+        if (!TextRules.IsLine(filter)) throw ServiceException.Invalid(fieldName, TextRules.LineDescription);
         var tokens = Tokenize(filter, fieldName);
         var terms = new List<FilterTerm>();
         var i = 0;
