@@ -15,12 +15,25 @@ public sealed record DueCycle(string Id, DateOnly ReferenceDate, DateOnly Report
 /// <summary>A stored snapshot: the canonical content as written, and the columns around it.</summary>
 public sealed record StoredSnapshot(string CycleId, DateOnly ReferenceDate, DateTime KnownAt, DateTime CreateTime, string ContentSha256, byte[] Content)
 {
-    /// <summary>The snapshot as served: the content plus create_time and content_sha256.</summary>
-    public Snapshot ToProto()
+    /// <summary>
+    /// The snapshot as served: the content plus create_time and content_sha256. The BASIC view (AIP-157) leaves
+    /// out what grows with the number of measures: the per-measure entries and the measure lists of the changes.
+    /// </summary>
+    public Snapshot ToProto(SnapshotView view = SnapshotView.Full)
     {
         var snapshot = Snapshot.Parser.ParseFrom(Content);
         snapshot.CreateTime = CreateTime.ToProto();
         snapshot.ContentSha256 = ContentSha256;
+        if (view == SnapshotView.Basic)
+        {
+            snapshot.Measures?.Entries.Clear();
+            if (snapshot.Changes is { } changes)
+            {
+                changes.StatusChanges.Clear();
+                changes.NewMeasures.Clear();
+                changes.RetiredMeasures.Clear();
+            }
+        }
         return snapshot;
     }
 

@@ -4,6 +4,7 @@ using IntegrationServices.Reporting.Core.Domain;
 using IntegrationServices.Reporting.Core.Storage;
 using IntegrationServices.Testing;
 using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
+using SnapshotView = IntegrationServices.Contracts.Reporting.V1.SnapshotView;
 using State = IntegrationServices.Contracts.Reporting.V1.ReportingCycle.Types.State;
 
 namespace IntegrationServices.Reporting.Core.Tests.Storage;
@@ -102,12 +103,26 @@ public abstract class SnapshotStorageContract(IStorageUnderTest storage)
         Assert.Equal(ordered[1].Id, (await host.ReadAsync(db => host.Get<SnapshotStore>().PreviousAsync(db, ordered[2].Reference, None)))!.CycleId);
         Assert.Null(await host.ReadAsync(db => host.Get<SnapshotStore>().PreviousAsync(db, ordered[0].Reference, None)));
         var snapshots = host.Get<SnapshotApplication>();
-        var first = await snapshots.ListAsync(2, null, null, None);
-        var second = await snapshots.ListAsync(2, first.NextPageToken, null, None);
-        Assert.Equal(ordered.Select(x => x.Id), first.Rows.Concat(second.Rows).Select(s => s.CycleId));
+        var first = await snapshots.ListAsync(2, null, null, SnapshotView.Full, long.MaxValue, None);
+        var second = await snapshots.ListAsync(2, first.NextPageToken, null, SnapshotView.Full, long.MaxValue, None);
+        Assert.Equal(ordered.Select(x => ReportingNames.Cycles.Format(x.Id)), first.Rows.Concat(second.Rows).Select(s => s.Cycle));
         Assert.Equal("", second.NextPageToken);
-        var later = await snapshots.ListAsync(10, null, $"reference_date > {ordered[0].Reference.ToString("yyyy-MM-dd", null)}", None);
-        Assert.Equal(ordered.Skip(1).Select(x => x.Id), later.Rows.Select(s => s.CycleId));
+        var later = await snapshots.ListAsync(10, null, $"reference_date > {ordered[0].Reference.ToString("yyyy-MM-dd", null)}", SnapshotView.Basic, long.MaxValue, None);
+        Assert.Equal(ordered.Skip(1).Select(x => ReportingNames.Cycles.Format(x.Id)), later.Rows.Select(s => s.Cycle));
+
+        // A page of FULL snapshots also ends before its snapshots exceed the byte budget; the pages still cover all.
+        var sizes = first.Rows.Concat(second.Rows).Select(s => 1 + Google.Protobuf.CodedOutputStream.ComputeMessageSize(s)).ToList();
+        var budget = sizes.Max() * 3 / 2;
+        var pages = new List<IReadOnlyList<string>>();
+        var token = "";
+        do
+        {
+            var page = await snapshots.ListAsync(10, token, null, SnapshotView.Full, budget, None);
+            pages.Add(page.Rows.Select(s => s.Cycle).ToList());
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        Assert.Equal(ordered.Select(x => (IReadOnlyList<string>)[ReportingNames.Cycles.Format(x.Id)]), pages);
+
         var succeeded = await snapshots.ListRunsAsync(ordered[0].Id, 10, null, "outcome = SUCCEEDED", None);
         Assert.Equal(ordered[0].Id, Assert.Single(succeeded.Rows).CycleId);
         Assert.Empty((await snapshots.ListRunsAsync(null, 10, null, "outcome = FAILED", None)).Rows);
