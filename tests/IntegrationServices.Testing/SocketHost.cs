@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.Core;
 using Grpc.Net.Client;
+using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Time.Testing;
@@ -42,6 +43,10 @@ public sealed class SocketHost : IAsyncDisposable
     public Uri HttpAddress { get; }
 
     public string DataDirectory { get; }
+
+    /// <summary>A component of the suite (e.g. <c>SuiteComponents.Measures</c>) on its own sockets.</summary>
+    public static Task<SocketHost> StartAsync(Component component, IDictionary<string, string?>? settings = null, TimeProvider? clock = null) =>
+        StartAsync(component.Add, component.Map, settings, clock);
 
     /// <summary>
     /// Starts <paramref name="add"/>/<paramref name="map"/> with a fresh SQLite directory, Jwt mode with the

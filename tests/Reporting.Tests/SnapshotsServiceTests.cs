@@ -85,6 +85,33 @@ public sealed class SnapshotsServiceTests(SnapshotsFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task ListSnapshots_is_basic_unless_full_is_asked_for_and_GetSnapshot_the_other_way_round()
+    {
+        var client = Env.Snapshots(Roles.Reader);
+        const string name = "reportingCycles/q3/snapshot";
+        var basic = (await client.ListSnapshotsAsync(new ListSnapshotsRequest())).Snapshots.Single(s => s.Name == name);
+        var full = (await client.ListSnapshotsAsync(new ListSnapshotsRequest { View = SnapshotView.Full })).Snapshots.Single(s => s.Name == name);
+
+        Assert.NotEmpty(full.Measures.Entries);
+        Assert.True(full.Changes.StatusChanges.Count + full.Changes.NewMeasures.Count + full.Changes.RetiredMeasures.Count > 0);
+        Assert.Empty(basic.Measures.Entries);
+        Assert.Empty(basic.Changes.StatusChanges);
+        Assert.Empty(basic.Changes.NewMeasures);
+        Assert.Empty(basic.Changes.RetiredMeasures);
+        // Everything else is the same: counts, statistics, indicator deltas, the hash of the full content.
+        Assert.Equal(full.Measures.Total, basic.Measures.Total);
+        Assert.Equal(full.Measures.ByStatus, basic.Measures.ByStatus);
+        Assert.Equal(full.Demographics, basic.Demographics);
+        Assert.Equal(full.Changes.IndicatorDeltas, basic.Changes.IndicatorDeltas);
+        Assert.Equal(full.ContentSha256, basic.ContentSha256);
+
+        Assert.Equal(full, await client.GetSnapshotAsync(new GetSnapshotRequest { Name = name }));
+        Assert.Equal(basic, await client.GetSnapshotAsync(new GetSnapshotRequest { Name = name, View = SnapshotView.Basic }));
+        var e = await Rpc.FailsAsync(StatusCode.InvalidArgument, () => client.ListSnapshotsAsync(new ListSnapshotsRequest { View = (SnapshotView)7 }).ResponseAsync);
+        Assert.Equal("view", Assert.Single(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations).Field);
+    }
+
+    [Fact]
     public async Task CompareSnapshots_gives_the_changes_from_base_to_target()
     {
         var client = Env.Snapshots(Roles.Reader);

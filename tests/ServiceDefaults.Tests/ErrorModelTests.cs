@@ -80,6 +80,7 @@ public sealed class HttpErrorTests : IAsyncLifetime
                 app.MapGet("/refused", () => { throw ServiceException.FailedPrecondition("NOT_NOW", "Not <now>."); }).AllowAnonymous();
                 app.MapGet("/broken", () => { throw new InvalidOperationException("secret detail"); }).AllowAnonymous();
                 app.MapGet("/guarded", () => "x").RequireAuthorization(Policies.Read);
+                app.MapGet("/busy", () => { throw new Microsoft.Data.Sqlite.SqliteException("database is locked", 5); }).AllowAnonymous();
             });
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
@@ -138,5 +139,62 @@ public sealed class HttpErrorTests : IAsyncLifetime
         using var client = _host.Http();
         client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.For([Roles.Worker]));
         await ProblemAsync(await client.GetAsync("/guarded"), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_busy_database_is_a_retryable_503_problem_never_a_500()
+    {
+        var response = await _host.Http().GetAsync("/busy");
+        var problem = await ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("UNAVAILABLE", problem.GetProperty("code").GetString());
+        Assert.Equal("DATABASE_BUSY", problem.GetProperty("reason").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+    }
+}
+
+/// <summary>CORS stays closed unless Cors:AllowedOrigins names the origins a browser may read answers from (real sockets, Jwt mode).</summary>
+public sealed class CorsTests
+{
+    private static Task<SocketHost> HostAsync(IDictionary<string, string?>? settings = null) => SocketHost.StartAsync(
+        b => b.AddServiceDefaults(new ServiceIdentity("integration.test.v1.TestService", "test"), new DefaultPorts(5999, 5998)),
+        app =>
+        {
+            app.MapServiceDefaults();
+            app.MapGet("/ok", () => Results.Text("fine")).AllowAnonymous();
+        }, settings);
+
+    private static async Task<HttpResponseMessage> FromOriginAsync(SocketHost host, HttpMethod method, string origin)
+    {
+        using var request = new HttpRequestMessage(method, "/ok");
+        request.Headers.Add("Origin", origin);
+        if (method == HttpMethod.Options) request.Headers.Add("Access-Control-Request-Method", "GET");
+        return await host.Http().SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Without_configuration_no_origin_is_allowed()
+    {
+        await using var host = await HostAsync();
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Options })
+            Assert.False((await FromOriginAsync(host, method, "https://app.example.org")).Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task Configured_origins_and_only_those_are_allowed()
+    {
+        await using var host = await HostAsync(new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = "https://app.example.org" });
+        var preflight = await FromOriginAsync(host, HttpMethod.Options, "https://app.example.org");
+        Assert.Equal("https://app.example.org", Assert.Single(preflight.Headers.GetValues("Access-Control-Allow-Origin")));
+        var read = await FromOriginAsync(host, HttpMethod.Get, "https://app.example.org");
+        Assert.Equal("https://app.example.org", Assert.Single(read.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.False((await FromOriginAsync(host, HttpMethod.Get, "https://evil.example")).Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task A_wildcard_origin_is_refused_on_start()
+    {
+        var e = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            HostAsync(new Dictionary<string, string?> { ["Cors:AllowedOrigins:0"] = "*" }));
+        Assert.Contains("Cors:AllowedOrigins", e.Message);
     }
 }

@@ -51,4 +51,31 @@ public sealed class PagingTests
         await Assert.ThrowsAsync<ServiceException>(() => PageAsync(2, altered));
         await Assert.ThrowsAsync<ServiceException>(() => PageAsync(2, "not a token"));
     }
+
+    [Fact]
+    public async Task A_page_ends_before_its_rows_exceed_the_byte_budget_and_the_next_page_goes_on_from_there()
+    {
+        // Rows of 1 to 7 "bytes" each; at most 10 per page.
+        Task<Page<int>> Budgeted(string token) => Paging.Page<int, int>(50, token, "numbers", _clock,
+            cursor => Task.FromResult<IReadOnlyList<int>>(Enumerable.Range(1, 7).Where(n => n > cursor.After).Take(cursor.Limit).ToList()),
+            n => n, sizeOf: n => n, maxBytes: 10);
+        var pages = new List<IReadOnlyList<int>>();
+        var token = "";
+        do
+        {
+            var page = await Budgeted(token);
+            pages.Add(page.Rows);
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        Assert.Equal([[1, 2, 3, 4], [5], [6], [7]], pages);
+    }
+
+    [Fact]
+    public async Task A_row_larger_than_the_budget_still_comes_alone_so_paging_moves_on()
+    {
+        var page = await Paging.Page<int, int>(50, "", "numbers", _clock,
+            cursor => Task.FromResult<IReadOnlyList<int>>([100, 200]), n => n, sizeOf: n => n, maxBytes: 10);
+        Assert.Equal([100], page.Rows);
+        Assert.NotEqual("", page.NextPageToken);
+    }
 }

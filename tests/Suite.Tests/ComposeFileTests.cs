@@ -98,4 +98,76 @@ public sealed class ComposeFileTests
         Assert.Contains("dotnet publish", dockerfile);
         Assert.Matches(@"(?m)^FROM .*sdk.* AS build", dockerfile);
     }
+
+    [Fact]
+    public void No_component_connects_as_sa_each_runs_as_its_own_login_and_migrates_as_the_migrator()
+    {
+        var logins = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, _, _, _) in Components)
+        {
+            var environment = Service(name)["environment"];
+            var login = Regex.Match(Scalar(environment, "Storage__ConnectionString"), "User Id=([^;]+)").Groups[1].Value;
+            Assert.Equal(name == "snapshot-worker" ? "integration_worker" : $"integration_{name}", login);
+            Assert.True(logins.Add(login), $"{name} shares its login");
+            if (((YamlMappingNode)environment).Children.ContainsKey("Storage__MigrationConnectionString"))
+                Assert.Contains("User Id=integration_migrator;", Scalar(environment, "Storage__MigrationConnectionString"));
+        }
+        // Only SQL Server's own health check and the one-shot login step use sa.
+        foreach (var (key, service) in Services().Children)
+            if (key.ToString() is not ("sqlserver" or "sql-logins"))
+                Assert.DoesNotMatch(new Regex(@"User Id=sa;|-U sa\b", RegexOptions.IgnoreCase), YamlText(service));
+        Assert.Equal("service_completed_successfully", Scalar(Service("measures"), "depends_on", "sql-logins", "condition"));
+    }
+
+    [Fact]
+    public void The_login_script_gives_each_run_time_login_a_user_in_its_own_database_only()
+    {
+        var script = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy", "sql", "logins.sql"));
+        // sqlcmd's $(…) variables are not T-SQL: a sample value stands in for each.
+        var sql = Regex.Replace(script, @"\$\((\w+)\)", "sample");
+        Assert.Empty(TSqlFidelity.Errors(sql));
+        var visitor = new LoginScriptVisitor();
+        TSqlFidelity.Parse(sql).Accept(visitor);
+
+        Assert.Equal(new[] { "integration_measures:integration_measures", "integration_measures:integration_migrator" },
+            visitor.Users.Where(u => u.StartsWith("integration_measures:", StringComparison.Ordinal)).Order());
+        Assert.Equal(new[] { "integration_demographics:integration_demographics", "integration_demographics:integration_migrator" },
+            visitor.Users.Where(u => u.StartsWith("integration_demographics:", StringComparison.Ordinal)).Order());
+        Assert.Equal(new[] { "integration_reporting:integration_migrator", "integration_reporting:integration_reporting", "integration_reporting:integration_worker" },
+            visitor.Users.Where(u => u.StartsWith("integration_reporting:", StringComparison.Ordinal)).Order());
+        // Run-time logins join the run-time role only; the migrator owns the databases.
+        foreach (var membership in visitor.Memberships)
+            Assert.Matches(membership.EndsWith(":integration_migrator", StringComparison.Ordinal) ? ":db_owner:" : ":integration_runtime:", membership);
+
+        // The run-time role (a platform migration) may read and write data, never alter the schema or the audit trail.
+        var role = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "services", "ServiceDefaults", "Migrations", "SqlServer", "0000_platform_runtime_role.sql"));
+        Assert.Empty(TSqlFidelity.Errors(role));
+        Assert.Matches(@"DENY UPDATE, DELETE ON OBJECT::dbo\.audit_records TO integration_runtime", role);
+        Assert.Matches(@"DENY ALTER ON SCHEMA::dbo TO integration_runtime", role);
+        Assert.DoesNotMatch(new Regex(@"GRANT[^;]*\b(ALTER|CONTROL|EXECUTE)\b", RegexOptions.IgnoreCase), role);
+    }
+
+    /// <summary>"database:user" of every CREATE USER and "database:role:member" of every ALTER ROLE … ADD MEMBER, after the USE before it.</summary>
+    private sealed class LoginScriptVisitor : Microsoft.SqlServer.TransactSql.ScriptDom.TSqlFragmentVisitor
+    {
+        private string _database = "master";
+        public List<string> Users { get; } = [];
+        public List<string> Memberships { get; } = [];
+
+        public override void Visit(Microsoft.SqlServer.TransactSql.ScriptDom.UseStatement node) => _database = node.DatabaseName.Value;
+        public override void Visit(Microsoft.SqlServer.TransactSql.ScriptDom.CreateUserStatement node) => Users.Add($"{_database}:{node.Name.Value}");
+        public override void Visit(Microsoft.SqlServer.TransactSql.ScriptDom.AlterRoleStatement node)
+        {
+            if (node.Action is Microsoft.SqlServer.TransactSql.ScriptDom.AddMemberAlterRoleAction add)
+                Memberships.Add($"{_database}:{node.Name.Value}:{add.Member.Value}");
+        }
+    }
+
+    /// <summary>A service's YAML as text, for searching it.</summary>
+    private static string YamlText(YamlNode node)
+    {
+        using var writer = new StringWriter();
+        new YamlStream(new YamlDocument(node)).Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
 }

@@ -122,15 +122,19 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
 
         if (o.Comment.Length > MaxCommentLength)
             violations.Add(new(Field("comment"), $"{Where()}must be at most {MaxCommentLength} characters (got {o.Comment.Length})"));
+        else if (!TextRules.IsFree(o.Comment))
+            violations.Add(new(Field("comment"), Where() + TextRules.FreeDescription));
 
         if (o.Dimensions.Count > MaxDimensions)
             violations.Add(new(Field("dimensions"), $"{Where()}at most {MaxDimensions} dimensions (got {o.Dimensions.Count})"));
         foreach (var (key, value) in o.Dimensions)
         {
             if (!DimensionKey(key))
-                violations.Add(new(Field($"dimensions[{key}]"), $"{Where()}'{TextRules.Printable(key)}' is not a dimension key (lower-case letters, digits and '_', starting with a letter, at most 64)"));
+                violations.Add(new(Field($"dimensions[{TextRules.Printable(key)}]"), $"{Where()}'{TextRules.Printable(key)}' is not a dimension key (lower-case letters, digits and '_', starting with a letter, at most 64)"));
             else if (string.IsNullOrWhiteSpace(value))
                 violations.Add(new(Field($"dimensions[{key}]"), $"{Where()}must not be empty; leave the key out for the total"));
+            else if (!TextRules.IsLine(value))
+                violations.Add(new(Field($"dimensions[{key}]"), Where() + TextRules.LineDescription));
         }
         var dimensions = Dimensions.Encode(o.Dimensions);
         if (dimensions.Length > MaxDimensionsLength)

@@ -21,13 +21,19 @@ public sealed class SnapshotApplication(
         await database.ReadAsync(db => snapshots.GetAsync(db, cycleId, ct), ct)
         ?? throw ServiceException.NotFound(ReportingNames.Snapshot(cycleId));
 
-    /// <summary>ListSnapshots: in (reference date, cycle) order, filtered by <c>reference_date</c>.</summary>
-    public Task<Page<StoredSnapshot>> ListAsync(int pageSize, string? pageToken, string? filter, CancellationToken ct)
+    /// <summary>
+    /// ListSnapshots: in (reference date, cycle) order, filtered by <c>reference_date</c>, in <paramref name="view"/>;
+    /// a page also ends before its snapshots together exceed <paramref name="maxBytes"/> (serialized).
+    /// </summary>
+    public async Task<Page<Snapshot>> ListAsync(int pageSize, string? pageToken, string? filter, SnapshotView view, long maxBytes, CancellationToken ct)
     {
         var sqlFilter = SnapshotSql.Filters.Parse(filter);
-        return Paging.Page<StoredSnapshot, SnapshotKey>(pageSize, pageToken, Paging.Selection("snapshots", filter), clock,
-            cursor => database.ReadAsync(db => snapshots.PageAsync(db, sqlFilter, cursor, ct), ct),
-            snapshot => new SnapshotKey(snapshot.ReferenceDate, snapshot.CycleId));
+        var page = await Paging.Page<(StoredSnapshot Stored, Snapshot Shown), SnapshotKey>(pageSize, pageToken, Paging.Selection("snapshots", filter), clock,
+            async cursor => (await database.ReadAsync(db => snapshots.PageAsync(db, sqlFilter, cursor, ct), ct)).Select(s => (s, s.ToProto(view))).ToList(),
+            row => new SnapshotKey(row.Stored.ReferenceDate, row.Stored.CycleId),
+            // A repeated message field: one tag byte, the length, the message.
+            row => 1 + Google.Protobuf.CodedOutputStream.ComputeMessageSize(row.Shown), maxBytes);
+        return new Page<Snapshot>(page.Rows.Select(r => r.Shown).ToList(), page.NextPageToken);
     }
 
     /// <summary>ListSnapshotRuns: the worker's attempts in the order they began, of one cycle or of all, filtered by <c>outcome</c>.</summary>

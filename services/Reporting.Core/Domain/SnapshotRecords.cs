@@ -28,8 +28,10 @@ public sealed record StoredSnapshot(string CycleId, DateOnly ReferenceDate, Date
     /// <summary>
     /// The snapshot as served: the content plus create_time and content_sha256, and the rules and scope
     /// it was taken with (a version-1 content holds neither; see <see cref="SnapshotContent.CanonicalBytes"/>).
+    /// The BASIC view (AIP-157) leaves out what grows with the number of measures: the per-measure entries
+    /// and the measure lists of the changes.
     /// </summary>
-    public Snapshot ToProto()
+    public Snapshot ToProto(SnapshotView view = SnapshotView.Full)
     {
         var snapshot = Snapshot.Parser.ParseFrom(Content);
         snapshot.CreateTime = CreateTime.ToProto();
@@ -37,6 +39,16 @@ public sealed record StoredSnapshot(string CycleId, DateOnly ReferenceDate, Date
         snapshot.ContentVersion = ContentVersion;
         snapshot.Scope.Clear();
         snapshot.Scope.AddRange(Scope);
+        if (view == SnapshotView.Basic)
+        {
+            snapshot.Measures?.Entries.Clear();
+            if (snapshot.Changes is { } changes)
+            {
+                changes.StatusChanges.Clear();
+                changes.NewMeasures.Clear();
+                changes.RetiredMeasures.Clear();
+            }
+        }
         return snapshot;
     }
 

@@ -6,26 +6,42 @@ using IntegrationServices.Reporting.Core.Domain;
 using IntegrationServices.ServiceDefaults.Api;
 using IntegrationServices.ServiceDefaults.Auditing;
 using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Format = IntegrationServices.Contracts.Reporting.V1.RenderReportRequest.Types.Format;
 
 namespace IntegrationServices.Reporting.Api;
 
 /// <summary>integration.reporting.v1.SnapshotsService: the snapshots the worker froze, their runs, reports and verification.</summary>
-public sealed class SnapshotsService(SnapshotApplication snapshots, ReportApplication reports, AuditTrail audit)
+public sealed class SnapshotsService(SnapshotApplication snapshots, ReportApplication reports, AuditTrail audit, IOptions<LimitsOptions> limits)
     : Contracts.Reporting.V1.SnapshotsService.SnapshotsServiceBase
 {
+    /// <summary>GetSnapshot: FULL unless the request asks for BASIC.</summary>
     [Authorize(Policy = Policies.Read)]
-    public override async Task<Snapshot> GetSnapshot(GetSnapshotRequest request, ServerCallContext context) =>
-        (await snapshots.GetAsync(SnapshotId(request.Name), context.CancellationToken)).ToProto();
+    public override async Task<Snapshot> GetSnapshot(GetSnapshotRequest request, ServerCallContext context)
+    {
+        var view = View(request.View, SnapshotView.Full);
+        return (await snapshots.GetAsync(SnapshotId(request.Name), context.CancellationToken)).ToProto(view);
+    }
 
+    /// <summary>ListSnapshots: BASIC unless the request asks for FULL; a page stays below the message limit.</summary>
     [Authorize(Policy = Policies.Read)]
     public override async Task<ListSnapshotsResponse> ListSnapshots(ListSnapshotsRequest request, ServerCallContext context)
     {
-        var page = await snapshots.ListAsync(request.PageSize, request.PageToken, request.Filter, context.CancellationToken);
+        var view = View(request.View, SnapshotView.Basic);
+        var page = await snapshots.ListAsync(request.PageSize, request.PageToken, request.Filter, view,
+            limits.Value.MaxListPageBytes, context.CancellationToken);
         var response = new ListSnapshotsResponse { NextPageToken = page.NextPageToken };
-        response.Snapshots.AddRange(page.Rows.Select(s => s.ToProto()));
+        response.Snapshots.AddRange(page.Rows);
         return response;
+    }
+
+    private static SnapshotView View(SnapshotView requested, SnapshotView unset)
+    {
+        if (requested == SnapshotView.Unspecified) return unset;
+        new Validator().Enum(requested, "view").ThrowIfInvalid();
+        return requested;
     }
 
     [Authorize(Policy = Policies.Read)]

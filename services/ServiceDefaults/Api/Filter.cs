@@ -36,6 +36,8 @@ public static class Filter
     {
         if (string.IsNullOrWhiteSpace(filter)) return [];
         if (filter.Length > 2000) throw ServiceException.Invalid(fieldName, "must be at most 2000 characters");
+        // Tab, LF and CR are whitespace between terms (AIP-160); every other control character is refused.
+        if (!TextRules.IsFree(filter)) throw ServiceException.Invalid(fieldName, TextRules.FreeDescription);
         var tokens = Tokenize(filter, fieldName);
         var terms = new List<FilterTerm>();
         var i = 0;

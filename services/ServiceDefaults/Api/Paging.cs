@@ -28,19 +28,38 @@ public static class Paging
     /// <summary>
     /// Reads one page: validates page_size, decodes page_token against <paramref name="selection"/>, asks
     /// <paramref name="fetch"/> for up to page size + 1 rows after the token's key, and encodes the key of
-    /// the page's last row (<paramref name="keyOf"/>) as the next token when more rows follow.
+    /// the page's last row (<paramref name="keyOf"/>) as the next token when more rows follow. With
+    /// <paramref name="sizeOf"/>, the page also ends early, before its rows together exceed
+    /// <paramref name="maxBytes"/> (for large resources; the first row always comes, or no page would ever
+    /// get past it).
     /// </summary>
     public static async Task<Page<TRow>> Page<TRow, TKey>(
         int pageSize, string? pageToken, string selection, TimeProvider clock,
-        Func<PageCursor<TKey>, Task<IReadOnlyList<TRow>>> fetch, Func<TRow, TKey> keyOf)
+        Func<PageCursor<TKey>, Task<IReadOnlyList<TRow>>> fetch, Func<TRow, TKey> keyOf,
+        Func<TRow, long>? sizeOf = null, long maxBytes = long.MaxValue)
     {
         var size = PageSize(pageSize);
         var token = Decode<Token<TKey>>(pageToken, selection);
         var now = token?.Now ?? clock.GetUtcNow().UtcDateTime;
         var rows = await fetch(new PageCursor<TKey>(token is null ? default : token.After, size + 1, now));
-        if (rows.Count <= size) return new Page<TRow>(rows, "");
-        var page = rows.Take(size).ToList();
+        var fits = sizeOf is null ? Math.Min(rows.Count, size) : Fitting(rows, size, sizeOf, maxBytes);
+        if (fits == rows.Count) return new Page<TRow>(rows, "");
+        var page = rows.Take(fits).ToList();
         return new Page<TRow>(page, Encode(new Token<TKey>(keyOf(page[^1]), DateTime.SpecifyKind(now, DateTimeKind.Utc)), selection));
+    }
+
+    /// <summary>How many of the first <paramref name="size"/> rows fit into <paramref name="maxBytes"/> (at least one).</summary>
+    private static int Fitting<TRow>(IReadOnlyList<TRow> rows, int size, Func<TRow, long> sizeOf, long maxBytes)
+    {
+        var count = 0;
+        long total = 0;
+        while (count < Math.Min(rows.Count, size))
+        {
+            total += sizeOf(rows[count]);
+            if (count > 0 && total > maxBytes) break;
+            count++;
+        }
+        return count;
     }
 
     /// <summary>A selection fingerprint: every request field that changes which rows are listed.</summary>

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using IntegrationServices.ServiceDefaults.Storage;
 using Microsoft.Extensions.Logging;
 using Status = Google.Rpc.Status;
 
@@ -10,7 +11,8 @@ namespace IntegrationServices.ServiceDefaults.Errors;
 
 /// <summary>
 /// The one error model of the suite: <see cref="ServiceException"/> becomes a rich google.rpc.Status
-/// (BadRequest with field violations, ErrorInfo with reason and domain); anything unexpected becomes
+/// (BadRequest with field violations, ErrorInfo with reason and domain); a busy database the retryable
+/// answer of <see cref="DatabaseBusy"/>; anything unexpected becomes
 /// INTERNAL with a correlation id, the details only in the log. Without it, clients would see
 /// UNKNOWN "Exception was thrown by handler."
 /// </summary>
@@ -60,6 +62,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
                 return new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled or its deadline passed."));
             case Google.Protobuf.InvalidProtocolBufferException or Google.Protobuf.InvalidJsonException:
                 return ToRpcException(ServiceException.Invalid("request", e.Message), DomainOf(context.Method));
+            case var _ when DatabaseBusy.Of(e) is { } busy:
+                logger.LogWarning("{Method} answered {Code} {Reason}: {Error}", context.Method, busy.Code, busy.Reason, e.Message);
+                return ToRpcException(busy, DomainOf(context.Method));
             default:
                 var correlationId = Guid.NewGuid().ToString("N");
                 logger.LogError(e, "{Method} failed unexpectedly (correlation id {CorrelationId})", context.Method, correlationId);
@@ -79,6 +84,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             status.Details.Add(Any.Pack(badRequest));
         }
         status.Details.Add(Any.Pack(new ErrorInfo { Reason = se.Reason, Domain = domain }));
+        if (se.RetryDelay is { } delay)
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }));
         return status.ToRpcException();
     }
 

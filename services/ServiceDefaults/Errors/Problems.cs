@@ -70,6 +70,14 @@ public static class Problems
         Of(HttpStatusOf(e.Code), e.Code, e.Message, e.Reason, domain,
             e.Violations.Count == 0 ? null : e.Violations.Select(v => new ProblemViolation(v.Field, v.Description)).ToList());
 
+    /// <summary>As <see cref="Of(ServiceException, string)"/>; a retryable failure also tells <paramref name="response"/> when to retry (Retry-After).</summary>
+    public static Problem Of(ServiceException e, string domain, Microsoft.AspNetCore.Http.HttpResponse response)
+    {
+        if (e.RetryDelay is { } delay)
+            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Of(e, domain);
+    }
+
     /// <summary>A google.rpc.Status (as JSON transcoding reports a gRPC error) as a problem.</summary>
     public static Problem Of(Google.Rpc.Status status)
     {

@@ -12,12 +12,14 @@ public sealed record FieldViolation(string Field, string Description);
 /// </summary>
 public sealed class ServiceException : Exception
 {
-    public ServiceException(StatusCode code, string reason, string message, IReadOnlyList<FieldViolation>? violations = null)
+    public ServiceException(StatusCode code, string reason, string message, IReadOnlyList<FieldViolation>? violations = null,
+        TimeSpan? retryDelay = null)
         : base(message)
     {
         Code = code;
         Reason = reason;
         Violations = violations ?? [];
+        RetryDelay = retryDelay;
     }
 
     public StatusCode Code { get; }
@@ -26,6 +28,9 @@ public sealed class ServiceException : Exception
     public string Reason { get; }
 
     public IReadOnlyList<FieldViolation> Violations { get; }
+
+    /// <summary>Set when the same call may succeed later: how long to wait first (google.rpc.RetryInfo, HTTP Retry-After).</summary>
+    public TimeSpan? RetryDelay { get; }
 
     public static ServiceException Invalid(string field, string description) =>
         Invalid([new FieldViolation(field, description)]);

@@ -29,6 +29,9 @@ public sealed class LimitsOptions
 
     /// <summary>Largest gRPC message accepted or sent, in bytes.</summary>
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>What the rows of one list page may take together: the message limit less room for the page token.</summary>
+    public int MaxListPageBytes => MaxMessageBytes - Math.Min(4096, MaxMessageBytes / 4);
 }
 
 public static class HostingDefaults
@@ -87,6 +90,9 @@ public static class HostingDefaults
             .Validate(o => o.MaxMessageBytes is >= 1024 and <= 256 * 1024 * 1024, "Limits:MaxMessageBytes must be between 1 KiB and 256 MiB.")
             .ValidateOnStart();
         var limits = builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
+        builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section))
+            .Validate(o => o.MaxStreamDuration > TimeSpan.Zero, "Api:MaxStreamDuration must be positive.")
+            .ValidateOnStart();
 
         DbValues.RegisterTypeHandlers();
         builder.Services.AddSingleton<Database>();
@@ -105,6 +111,8 @@ public static class HostingDefaults
             // Outermost first: metrics see the status the error model produced.
             o.Interceptors.Add<MetricsInterceptor>();
             o.Interceptors.Add<ErrorInterceptor>();
+            // Inside the error model: a stream it ends reaches the caller as the DEADLINE_EXCEEDED it raises.
+            o.Interceptors.Add<StreamDurationInterceptor>();
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
             o.MaxReceiveMessageSize = limits.MaxMessageBytes;
             o.MaxSendMessageSize = limits.MaxMessageBytes;
@@ -129,10 +137,15 @@ public static class HostingDefaults
         if (services.All(d => d.ServiceType != typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
     }
 
-    /// <summary>Maps the HTTP error model, health (gRPC and HTTP), reflection and the security middleware.</summary>
+    /// <summary>
+    /// Maps the HTTP error model, the request checks (Development mode: local requests only; CORS), health (gRPC
+    /// and HTTP), reflection and the security middleware.
+    /// </summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseDevelopmentRequestGuard();
         app.UseMiddleware<HttpErrorMiddleware>();
+        app.UseConfiguredCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcHealthChecksService().AllowAnonymous();
@@ -143,13 +156,11 @@ public static class HostingDefaults
         return app;
     }
 
-    /// <summary>Applies the service's migrations before it takes traffic (Storage:MigrateOnStart).</summary>
+    /// <summary>Readies the service's database (and applies its migrations: Storage:MigrateOnStart) before it takes traffic.</summary>
     public static WebApplication MigrateDatabase(this WebApplication app, System.Reflection.Assembly serviceAssembly)
     {
-        var database = app.Services.GetRequiredService<Database>();
-        database.UseWriteAheadLog();
-        if (database.Options.MigrateOnStart)
-            Migrator.Migrate(database, serviceAssembly, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
+        Migrator.Prepare(app.Services.GetRequiredService<Database>(), serviceAssembly,
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using IntegrationServices.ServiceDefaults.Errors;
+using IntegrationServices.ServiceDefaults.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,8 @@ namespace IntegrationServices.ServiceDefaults.Hosting;
 /// The HTTP side of the error model, on every port: every response carries
 /// <c>X-Content-Type-Options: nosniff</c>, and every HTTP error is an RFC 9457 problem
 /// (<c>application/problem+json</c>) — the google.rpc.Status JSON of transcoded calls is rewritten into
-/// one, a <see cref="ServiceException"/> from an HTTP endpoint becomes one with the same status mapping, an
+/// one, a <see cref="ServiceException"/> from an HTTP endpoint (or a busy database, see <see cref="DatabaseBusy"/>)
+/// becomes one with the same status mapping, an
 /// error status without a body (missing token, body too large) gets one, a path no route matches is a 404 problem, and anything
 /// unexpected is a 500 problem with a correlation id that also stands in the log. gRPC calls pass through.
 /// </summary>
@@ -59,7 +61,7 @@ public sealed class HttpErrorMiddleware(RequestDelegate next, ServiceIdentity se
 
         if (capture.Captured is { } captured)
         {
-            await Problems.WriteAsync(http.Response, FromTranscodedStatus(captured.ToArray(), http.Response.StatusCode));
+            await Problems.WriteAsync(http.Response, FromTranscodedStatus(captured.ToArray(), http.Response));
         }
         else if (http.Response.StatusCode >= 400 && !http.Response.HasStarted)
         {
@@ -73,7 +75,10 @@ public sealed class HttpErrorMiddleware(RequestDelegate next, ServiceIdentity se
         {
             case ServiceException se:
                 logger.LogInformation("{Method} {Path} refused: {Code} {Reason} {Message}", http.Request.Method, http.Request.Path, se.Code, se.Reason, se.Message);
-                return Problems.Of(se, service.ErrorDomain);
+                return Problems.Of(se, service.ErrorDomain, http.Response);
+            case var _ when DatabaseBusy.Of(e) is { } busy:
+                logger.LogWarning("{Method} {Path} answered {Code} {Reason}: {Error}", http.Request.Method, http.Request.Path, busy.Code, busy.Reason, e.Message);
+                return Problems.Of(busy, service.ErrorDomain, http.Response);
             case BadHttpRequestException bad:
                 return Problems.Of(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
                     ? "The request body is larger than this endpoint accepts."
@@ -85,11 +90,14 @@ public sealed class HttpErrorMiddleware(RequestDelegate next, ServiceIdentity se
         }
     }
 
-    private static Problem FromTranscodedStatus(byte[] json, int httpStatus)
+    private static Problem FromTranscodedStatus(byte[] json, HttpResponse response)
     {
+        var httpStatus = response.StatusCode;
         try
         {
             var status = StatusParser.Parse<Google.Rpc.Status>(System.Text.Encoding.UTF8.GetString(json));
+            if (status.Details.FirstOrDefault(d => d.Is(Google.Rpc.RetryInfo.Descriptor))?.Unpack<Google.Rpc.RetryInfo>() is { RetryDelay: { } delay })
+                response.Headers.RetryAfter = Math.Max(1L, (long)Math.Ceiling(delay.ToTimeSpan().TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (status.Code != 0) return Problems.Of(status);
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)

@@ -57,6 +57,10 @@ public static class SecurityExtensions
                 };
             });
 
+        var corsOrigins = CorsOrigins(builder.Configuration);
+        if (corsOrigins.Length > 0)
+            builder.Services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(corsOrigins).AllowAnyHeader().AllowAnyMethod()));
+
         builder.Services.AddAuthorization(o =>
         {
             foreach (var (policy, roles) in Policies.RolesOf)
@@ -68,6 +72,35 @@ public static class SecurityExtensions
     }
 
     public static SymmetricSecurityKey SigningKey(string key) => new(Encoding.UTF8.GetBytes(key));
+
+    /// <summary>
+    /// Development mode only: every request must be local (<see cref="LoopbackRequestGuard"/>). Goes first in the
+    /// pipeline, so that a foreign page learns nothing, not even which paths exist.
+    /// </summary>
+    public static WebApplication UseDevelopmentRequestGuard(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Mode == AuthMode.Development)
+            app.UseMiddleware<LoopbackRequestGuard>();
+        return app;
+    }
+
+    /// <summary>Browsers may read answers cross-origin only for the origins in <c>Cors:AllowedOrigins</c> (none by default: CORS stays closed).</summary>
+    public static WebApplication UseConfiguredCors(this WebApplication app)
+    {
+        if (CorsOrigins(app.Configuration).Length > 0) app.UseCors();
+        return app;
+    }
+
+    /// <summary><c>Cors:AllowedOrigins</c>: exact origins (<c>https://app.example.org</c>); a wildcard is refused on start.</summary>
+    private static string[] CorsOrigins(IConfiguration configuration)
+    {
+        var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        foreach (var origin in origins)
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || origin.EndsWith('/'))
+                throw new OptionsValidationException("Cors", typeof(AuthOptions),
+                    [$"Cors:AllowedOrigins must list origins such as https://app.example.org (scheme, host, optional port; no path, no wildcard); '{origin}' is not one."]);
+        return origins;
+    }
 
     private static void Validate(AuthOptions auth, IConfiguration configuration)
     {

@@ -31,4 +31,10 @@ public sealed class StorageOptions
 
     /// <summary>Apply migrations on start (on by default; turn off where a DBA migrates).</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>
+    /// SQL Server: the login that migrates (creates the database if it is missing, changes the schema), when
+    /// the run-time <see cref="ConnectionString"/>'s login may only read and write data. Default: that one.
+    /// </summary>
+    public string? MigrationConnectionString { get; set; }
 }

@@ -4,6 +4,7 @@ using IntegrationServices.Reporting.Core.Domain;
 using IntegrationServices.Reporting.Core.Storage;
 using IntegrationServices.Testing;
 using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
+using SnapshotView = IntegrationServices.Contracts.Reporting.V1.SnapshotView;
 using State = IntegrationServices.Contracts.Reporting.V1.ReportingCycle.Types.State;
 
 namespace IntegrationServices.Reporting.Core.Tests.Storage;
@@ -179,12 +180,29 @@ public abstract class SnapshotStorageContract(IStorageUnderTest storage)
         Assert.Equal(scoped, (await host.ReadAsync(db => store.LatestEarlierAsync(db, ["actionConcepts/idk"], new DateOnly(2024, 1, 1), None)))!.CycleId);
         Assert.Equal(["actionConcepts/idk"], (await StoredAsync(host, scoped))!.Scope);
         var snapshots = host.Get<SnapshotApplication>();
-        var first = await snapshots.ListAsync(3, null, null, None);
-        var second = await snapshots.ListAsync(3, first.NextPageToken, null, None);
-        Assert.Equal([ordered[0].Id, ordered[1].Id, scoped, ordered[2].Id], first.Rows.Concat(second.Rows).Select(s => s.CycleId));
+        IReadOnlyList<string> all = [.. new[] { ordered[0].Id, ordered[1].Id, scoped, ordered[2].Id }.Select(ReportingNames.Cycles.Format)];
+        var first = await snapshots.ListAsync(3, null, null, SnapshotView.Full, long.MaxValue, None);
+        var second = await snapshots.ListAsync(3, first.NextPageToken, null, SnapshotView.Full, long.MaxValue, None);
+        Assert.Equal(all, first.Rows.Concat(second.Rows).Select(s => s.Cycle));
         Assert.Equal("", second.NextPageToken);
-        var later = await snapshots.ListAsync(10, null, $"reference_date > {ordered[0].Reference.ToString("yyyy-MM-dd", null)}", None);
-        Assert.Equal([ordered[1].Id, scoped, ordered[2].Id], later.Rows.Select(s => s.CycleId));
+        var later = await snapshots.ListAsync(10, null, $"reference_date > {ordered[0].Reference.ToString("yyyy-MM-dd", null)}", SnapshotView.Basic, long.MaxValue, None);
+        Assert.Equal(all.Skip(1), later.Rows.Select(s => s.Cycle));
+
+        // A page of FULL snapshots also ends before its snapshots exceed the byte budget; the pages still cover all.
+        static int Size(IntegrationServices.Contracts.Reporting.V1.Snapshot s) => 1 + Google.Protobuf.CodedOutputStream.ComputeMessageSize(s);
+        var budget = first.Rows.Concat(second.Rows).Max(Size) * 3 / 2;
+        var pages = new List<IReadOnlyList<IntegrationServices.Contracts.Reporting.V1.Snapshot>>();
+        var token = "";
+        do
+        {
+            var page = await snapshots.ListAsync(10, token, null, SnapshotView.Full, budget, None);
+            pages.Add(page.Rows);
+            token = page.NextPageToken;
+        } while (token.Length > 0);
+        Assert.Equal(all, pages.SelectMany(p => p).Select(s => s.Cycle));
+        Assert.True(pages.Count > 1);
+        Assert.All(pages, p => Assert.True(p.Count == 1 || p.Sum(Size) <= budget, $"a page of {p.Count} holds {p.Sum(Size)} bytes, over {budget}"));
+
         var succeeded = await snapshots.ListRunsAsync(ordered[0].Id, 10, null, "outcome = SUCCEEDED", None);
         var run = Assert.Single(succeeded.Rows);
         Assert.Equal(ordered[0].Id, run.CycleId);

@@ -28,21 +28,24 @@ public static class OParlImporter
 
         var type = Text(paper.Value, "type");
         if (type is not null && !type.EndsWith("/Paper", StringComparison.Ordinal))
-            v.Add("paper_json.type", $"'{type}' is not an OParl Paper type ({OParlSchema.Paper})");
+            v.Add("paper_json.type", $"'{TextRules.Printable(type)}' is not an OParl Paper type ({OParlSchema.Paper})");
         var reference = Text(paper.Value, "reference");
         var name = Text(paper.Value, "name");
         if (string.IsNullOrWhiteSpace(reference)) v.Add("paper_json.reference", "is required (the paper's reference, e.g. \"18-08576\")");
-        else if (reference.Length > 64) v.Add("paper_json.reference", "must be at most 64 characters");
+        else v.Text(reference, "paper_json.reference", 64);
         if (string.IsNullOrWhiteSpace(name)) v.Add("paper_json.name", "is required (the paper's title)");
-        else if (name.Length > 1000) v.Add("paper_json.name", "must be at most 1000 characters");
+        else v.Text(name, "paper_json.name", 1000);
+        var paperType = Text(paper.Value, "paperType");
+        v.Text(paperType, "paper_json.paperType", 100, required: false);
         DateOnly? date = null;
         if (Text(paper.Value, "date") is { } dateText)
         {
             if (DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) date = d;
-            else v.Add("paper_json.date", $"'{dateText}' is not a date (YYYY-MM-DD)");
+            else v.Add("paper_json.date", $"'{TextRules.Printable(dateText)}' is not a date (YYYY-MM-DD)");
         }
         var directing = Strings(paper.Value, "underDirectionOf").Select(url => OrganizationName(url, organizations)).ToList();
         var underDirectionOf = directing.Count == 0 ? null : string.Join("; ", directing);
+        v.Text(underDirectionOf, "paper_json.underDirectionOf", 400, required: false);
 
         var consultations = new List<ConsultationEntry>();
         if (paper.Value.TryGetProperty("consultation", out var list))
@@ -60,7 +63,7 @@ public static class OParlImporter
                 }
             }
         }
-        var result = new Paper(Blank(reference), Blank(Text(paper.Value, "paperType")), Blank(name), underDirectionOf, date);
+        var result = new Paper(Blank(reference), Blank(paperType), Blank(name), underDirectionOf, date);
         return new Result(result, name?.Trim() ?? "", consultations);
     }
 
@@ -75,7 +78,7 @@ public static class OParlImporter
             ?? (meeting is { } mm ? Strings(mm, "organization").FirstOrDefault() : null);
         if (organizationUrl is null) v.Add($"{path}.organization", "is required (the committee's Organization URL)");
         var organization = organizationUrl is null ? "" : OrganizationName(organizationUrl, organizations);
-        if (organization.Length > 400) v.Add($"{path}.organization", "must be at most 400 characters");
+        if (organizationUrl is not null) v.Text(organization, $"{path}.organization", 400);
 
         DateOnly? meetingDate = null;
         var isPublic = false;
@@ -86,7 +89,7 @@ public static class OParlImporter
             {
                 if (DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
                     meetingDate = ReportingCalendar.BerlinDate(instant);
-                else v.Add($"meetings_json[{meetingUrl}].start", $"'{start}' is not an RFC 3339 date-time");
+                else v.Add($"meetings_json[{TextRules.Printable(meetingUrl!)}].start", $"'{TextRules.Printable(start)}' is not an RFC 3339 date-time");
             }
             var agendaItemUrl = Text(item, "agendaItem");
             if (found.TryGetProperty("agendaItem", out var items) && items.ValueKind == JsonValueKind.Array)
@@ -101,7 +104,7 @@ public static class OParlImporter
                     break;
                 }
         }
-        if (result is { Length: > 1000 }) v.Add($"{path}.result", "must be at most 1000 characters");
+        v.FreeText(result, $"{path}.result", 1000);
         var authoritative = item.TryGetProperty("authoritative", out var a) && a.ValueKind == JsonValueKind.True;
         Role role = OParlSchema.ParseRole(Text(item, "role"));
         return new ConsultationEntry(order, organization, role, authoritative, meetingDate, isPublic, result, OParlSchema.IsPostponement(result));
