@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using Grpc.Core;
 using IntegrationServices.Reporting.Core.Application;
 using IntegrationServices.Reporting.Core.Domain;
+using IntegrationServices.ServiceDefaults.Api;
+using IntegrationServices.ServiceDefaults.Observability;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
 
 namespace IntegrationServices.SnapshotWorker;
 
@@ -12,10 +16,18 @@ namespace IntegrationServices.SnapshotWorker;
 /// missed cycles are caught up after downtime), and produces each one's snapshot. A dependency that
 /// is UNAVAILABLE or DEADLINE_EXCEEDED is retried with exponential backoff and jitter; every attempt
 /// leaves a run record; a cycle that keeps failing is left for the next pass and never blocks the
-/// others; nothing a pass throws stops the worker.
+/// others; nothing a pass throws stops the worker. Each cycle of a pass is one trace: a span
+/// "snapshot cycle" with a child span per attempt, and below them the calls to Measures and Demographics
+/// and the storage.
 /// </summary>
 public sealed class SnapshotWorkerService : BackgroundService
 {
+    /// <summary>The worker's spans (traced only where a tracer provider listens).</summary>
+    public static readonly ActivitySource ActivitySource = new(Telemetry.SourcePrefix + ".SnapshotWorker");
+
+    /// <summary>Span attribute: the cycle's name (<c>reportingCycles/{id}</c>).</summary>
+    public const string CycleAttribute = "integration.reporting_cycle";
+
     private readonly SnapshotProducer _producer;
     private readonly WorkerOptions _options;
     private readonly SnapshotWorkerMetrics _metrics;
@@ -105,6 +117,8 @@ public sealed class SnapshotWorkerService : BackgroundService
         foreach (var cycle in due)
         {
             ct.ThrowIfCancellationRequested();
+            using var activity = ActivitySource.StartActivity("snapshot cycle");
+            activity?.SetTag(CycleAttribute, ReportingNames.Cycles.Format(cycle.Id));
             try
             {
                 var attempt = await _retry.ExecuteAsync(token => AttemptAsync(cycle, token), ct);
@@ -113,6 +127,7 @@ public sealed class SnapshotWorkerService : BackgroundService
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                activity?.SetStatus(ActivityStatusCode.Error, SnapshotProducer.Describe(e));
                 _logger.LogWarning("Snapshot of reportingCycles/{CycleId} failed: {Error}; the other cycles go on, the next pass tries again",
                     cycle.Id, SnapshotProducer.Describe(e));
             }
@@ -122,14 +137,19 @@ public sealed class SnapshotWorkerService : BackgroundService
 
     private async ValueTask<SnapshotAttempt> AttemptAsync(DueCycle cycle, CancellationToken ct)
     {
+        using var activity = ActivitySource.StartActivity("snapshot attempt");
+        activity?.SetTag(CycleAttribute, ReportingNames.Cycles.Format(cycle.Id));
         try
         {
             var attempt = await _producer.ProduceAsync(cycle, WorkerId, _options.AbandonAfter, ct);
             _metrics.Record(attempt, _clock.GetUtcNow());
+            activity?.SetTag("integration.snapshot_run", ReportingNames.Run(cycle.Id, attempt.RunId));
+            activity?.SetTag("integration.outcome", ProtoEnum<Outcome>.Name(attempt.Outcome));
             return attempt;
         }
-        catch (Exception) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, SnapshotProducer.Describe(e));
             _metrics.Failed.Add(1);
             throw;
         }
