@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -106,6 +107,7 @@ public static class HostingDefaults
         builder.Services.AddGrpcReflection();
         // The OpenAPI description of the JSON routes (google.api.http annotations), at /openapi/v1.json.
         builder.Services.AddGrpcSwagger();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Mvc.ApiExplorer.IApiDescriptionProvider, OpenApiPaths>());
         builder.Services.AddSwaggerGen(o => o.SwaggerDoc(OpenApiDocument, new Microsoft.OpenApi.Models.OpenApiInfo
         {
             Title = service.ErrorDomain,
