@@ -46,7 +46,7 @@ public sealed class SnapshotsService(SnapshotApplication snapshots, ReportApplic
         var id = v.CycleIdOfSnapshot(request.Name, "name");
         // Only the formats the renderer has (XLSX follows): any other is the caller's INVALID_ARGUMENT, never INTERNAL.
         v.Enum(request.Format, "format")
-            .Require(request.Format == Format.Unspecified || ReportRenderer.Extensions.Values.Contains(request.Format), "format",
+            .Require(!ProtoEnum<Format>.IsSpecified(request.Format) || ReportRenderer.Extensions.Values.Contains(request.Format), "format",
                 $"is not rendered (yet); use one of {string.Join(", ", ReportRenderer.Extensions.Values.Select(ProtoEnum<Format>.Name))}")
             .ThrowIfInvalid();
         var report = await reports.RenderAsync(id!, request.Format, context.CancellationToken);
