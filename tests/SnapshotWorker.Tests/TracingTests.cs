@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using IntegrationServices.ServiceDefaults.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace IntegrationServices.SnapshotWorker.Tests;
@@ -17,14 +18,19 @@ public sealed class TracingTests
     public async Task A_snapshot_is_one_trace_from_the_worker_through_Measures_and_Demographics_to_the_storage()
     {
         var spans = new Spans();
-        await using var env = await StartAsync(b => b.Services.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(spans)));
+        await using var env = await StartAsync(b => b.Services.AddOpenTelemetry().WithTracing(t => t.AddProcessor(new TestRunMarker()).AddInMemoryExporter(spans)));
         await env.SeedUntilAsync(Utc(2025, 4, 3, 8)); // q1 is due
         var worker = await env.StartWorkerAsync();
 
+        // The sources are process-wide: other tests' workers running in parallel trace their own q1 into these
+        // providers too. This test's pass is the one started under its marker.
+        var marker = Guid.NewGuid().ToString();
+        Baggage.SetBaggage(TestRunMarker.Key, marker);
         var attempt = Assert.Single(await Worker(worker).RunOnceAsync(CancellationToken.None));
         Assert.Equal(Outcome.Succeeded, attempt.Outcome);
 
-        var cycle = spans.Unique().Single(s => s.OperationName == "snapshot cycle" && (string?)s.GetTagItem(SnapshotWorkerService.CycleAttribute) == "reportingCycles/q1");
+        var cycle = spans.Unique().Single(s => s.OperationName == "snapshot cycle" && (string?)s.GetTagItem(TestRunMarker.Key) == marker);
+        Assert.Equal("reportingCycles/q1", cycle.GetTagItem(SnapshotWorkerService.CycleAttribute));
         Assert.Equal(default, cycle.ParentSpanId);
         // Server spans end after the response has reached the client: wait (bounded) until they are exported.
         var trace = await spans.TraceAsync(cycle.TraceId, t =>
@@ -68,6 +74,17 @@ public sealed class TracingTests
         await using var disabled = await IntegrationServices.Testing.TestHost.StartAsync(IntegrationServices.Suite.SuiteComponents.Measures,
             new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:4317", ["OTEL_TRACES_EXPORTER"] = "none" });
         Assert.Null(disabled.Services.GetService<TracerProvider>());
+    }
+
+    /// <summary>Tags each span started in the async flow of a test with that test's marker (baggage flows with the flow).</summary>
+    private sealed class TestRunMarker : BaseProcessor<Activity>
+    {
+        public const string Key = "test.run";
+
+        public override void OnStart(Activity data)
+        {
+            if (Baggage.GetBaggage(Key) is { } marker) data.SetTag(Key, marker);
+        }
     }
 
     /// <summary>A server span of a gRPC call whose path contains <paramref name="path"/> (e.g. "MeasuresService/StreamMeasures").</summary>
