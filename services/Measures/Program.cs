@@ -1,7 +1,10 @@
 using IntegrationServices.Measures;
+using IntegrationServices.ServiceDefaults.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMeasuresService();
+if (ReadinessProbe.IsRequested(args)) return await ReadinessProbe.RunAsync(builder.Configuration, Console.Error);
 var app = builder.Build();
 app.MapMeasuresService();
-app.Run();
+await app.RunAsync();
+return 0;

@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using IntegrationServices.Cli;
 using IntegrationServices.Demographics.Api;
-using IntegrationServices.Demographics.ImportCli;
 
 namespace IntegrationServices.Benchmarks;
 
 /// <summary>
 /// Imports N observations (default 1,000,000) from a generated CSV into SQLite through the service, a
 /// Demographics host on loopback, both ways a user can: the CSV uploaded to
-/// <c>POST /v1/observations:importCsv</c> (the service reads, validates and stores it) and the import CLI
+/// <c>POST /v1/observations:importCsv</c> (the service reads, validates and stores it) and the command line (`integration observations import`)
 /// (which reads the CSV and streams it to ImportObservations over gRPC). Baseline: the same CSV with the
 /// sqlite3 shell's <c>.import</c> into a bare table. Each service import runs on a fresh host and
 /// database after warm-up imports of 20,000 other rows, so it measures the service as it runs, not
@@ -43,7 +45,7 @@ public static class DemographicsImportBenchmark
             var paths = new (string Name, string Folder, Func<string, DemographicsUrls, Task<string?>> Import)[]
             {
                 ("service, CSV upload (HTTP)", "csv-upload", UploadCsvAsync),
-                ("service, import CLI (gRPC stream)", "import-cli", ImportCliAsync),
+                ("service, CLI observations import (gRPC stream)", "import-cli", ImportCliAsync),
             };
             var baseline = new List<TimeSpan>();
             var baselineCpu = new List<TimeSpan>();
@@ -221,7 +223,8 @@ public static class DemographicsImportBenchmark
     private static async Task<string?> ImportCliAsync(string csv, DemographicsUrls urls)
     {
         var error = new StringWriter();
-        var code = await ImportCommand.RunAsync(["--address", urls.Grpc, csv], new StringWriter(), error);
+        var code = await IntegrationCli.RunAsync(["observations", "import", "--address", urls.Grpc, csv],
+            new CliContext(TextWriter.Null, error, _ => null, IsTerminal: false));
         return code == 0 ? null : error.ToString();
     }
 

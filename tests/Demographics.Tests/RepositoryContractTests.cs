@@ -14,8 +14,9 @@ namespace IntegrationServices.Demographics.Tests;
 
 /// <summary>
 /// The storage contract (migrations, bulk path, time travel, successor mapping) on one dialect. Runs on
-/// SQLite always and on SQL Server when SQLSERVER_TEST_CONNECTION is set (a fresh database per test,
-/// dropped afterwards); otherwise the SQL Server variants report as skipped.
+/// SQLite always and on SQL Server where there is one (SQLSERVER_TEST_CONNECTION, or a container: see
+/// SqlServerDatabases; a fresh database per test, dropped afterwards); otherwise the SQL Server variants
+/// report as skipped.
 /// </summary>
 public abstract class RepositoryContract : IAsyncLifetime
 {
@@ -192,6 +193,12 @@ public sealed class SqlServerRepositoryContractTests : RepositoryContract
         : null;
 
     protected override void SkipUnlessAvailable() => _databases.SkipUnlessAvailable();
+
+    public override async ValueTask InitializeAsync()
+    {
+        await _databases.InitializeAsync();
+        await base.InitializeAsync();
+    }
 
     public override async ValueTask DisposeAsync()
     {

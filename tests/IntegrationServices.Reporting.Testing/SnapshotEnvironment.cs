@@ -29,7 +29,14 @@ public sealed partial class SnapshotEnvironment : IAsyncDisposable
 
     private readonly List<TestHost> _workers = [];
 
-    private SnapshotEnvironment(SteppingClock clock) => Clock = clock;
+    /// <summary>What every host of the environment gets besides its composition (e.g. a test's tracer).</summary>
+    private readonly Action<WebApplicationBuilder>? _everyHost;
+
+    private SnapshotEnvironment(SteppingClock clock, Action<WebApplicationBuilder>? everyHost)
+    {
+        Clock = clock;
+        _everyHost = everyHost;
+    }
 
     public SteppingClock Clock { get; }
     public DependencySwitch MeasuresSwitch { get; } = new();
@@ -37,15 +44,17 @@ public sealed partial class SnapshotEnvironment : IAsyncDisposable
     public TestHost Demographics { get; private set; } = null!;
     public TestHost Reporting { get; private set; } = null!;
 
+    /// <param name="everyHost">Applied to every host of the environment, workers included, before its composition.</param>
     /// <param name="demographicsProbe">Added to Demographics' interceptors: tells when an import's first batch arrived.</param>
-    public static async Task<SnapshotEnvironment> StartAsync(FirstMessageProbe? demographicsProbe = null)
+    public static async Task<SnapshotEnvironment> StartAsync(Action<WebApplicationBuilder>? everyHost = null, FirstMessageProbe? demographicsProbe = null)
     {
-        var env = new SnapshotEnvironment(new SteppingClock(Start));
-        env.Measures = await TestHost.StartAsync(SuiteComponents.Measures, clock: env.Clock);
-        env.Demographics = await TestHost.StartAsync(SuiteComponents.Demographics, clock: env.Clock, customize: b => demographicsProbe?.AddTo(b));
+        var env = new SnapshotEnvironment(new SteppingClock(Start), everyHost);
+        env.Measures = await TestHost.StartAsync(SuiteComponents.Measures, clock: env.Clock, customize: everyHost);
+        env.Demographics = await TestHost.StartAsync(SuiteComponents.Demographics, clock: env.Clock,
+            customize: b => { everyHost?.Invoke(b); demographicsProbe?.AddTo(b); });
         env.Reporting = await TestHost.StartAsync(SuiteComponents.Reporting,
             new Dictionary<string, string?> { ["OParl:BaseUrl"] = "https://ris.example.de/oparl" }, env.Clock,
-            customize: b => env.UseTestServers(b));
+            customize: b => { everyHost?.Invoke(b); env.UseTestServers(b); });
         return env;
     }
 
@@ -80,7 +89,11 @@ public sealed partial class SnapshotEnvironment : IAsyncDisposable
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
         var host = await TestHost.StartAsync(SuiteComponents.SnapshotWorker, config, Clock,
-            customize: b => { if (testServers) UseTestServers(b, wrapDemographics); });
+            customize: b =>
+            {
+                _everyHost?.Invoke(b);
+                if (testServers) UseTestServers(b, wrapDemographics);
+            });
         _workers.Add(host);
         return host;
     }

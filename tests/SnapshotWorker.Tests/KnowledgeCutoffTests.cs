@@ -29,7 +29,7 @@ public sealed class KnowledgeCutoffTests
     public async Task An_import_begun_before_the_cutoff_and_committed_after_it_is_not_in_the_snapshot_and_it_still_verifies()
     {
         var probe = new FirstMessageProbe();
-        await using var env = await StartAsync(probe);
+        await using var env = await StartAsync(demographicsProbe: probe);
         await env.SeedUntilAsync(Q1Cutoff - TimeSpan.FromSeconds(10));
 
         // The import starts before the cut-off and sends its rows; the client ends the stream only later.

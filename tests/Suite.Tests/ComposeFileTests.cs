@@ -6,9 +6,10 @@ using YamlDotNet.RepresentationModel;
 namespace IntegrationServices.Suite.Tests;
 
 /// <summary>
-/// No Docker engine runs here, so compose.yaml is checked structurally: every component with the
-/// ports of API.md, health checks, healthy dependencies, restart policies, existing build inputs and
-/// no secret written into the file.
+/// No Docker engine runs here, so compose.yaml and the Dockerfile are checked structurally: every component
+/// with the ports of API.md (none for the scalable worker), health checks by the component's own probe,
+/// healthy dependencies, restart policies, existing build inputs, the observability profile, no secret
+/// written into the file, and an image that restores in its own layer and runs chiseled and non-root.
 /// </summary>
 public sealed class ComposeFileTests
 {
@@ -54,9 +55,16 @@ public sealed class ComposeFileTests
         foreach (var (name, project, grpc, http) in Components)
         {
             var service = Service(name);
-            var ports = ((YamlSequenceNode)service["ports"]).Select(p => p.ToString()).ToList();
-            Assert.Contains($"{grpc}:{grpc}", ports);
-            Assert.Contains($"{http}:{http}", ports);
+            if (name == "snapshot-worker")
+                // `docker compose up --scale snapshot-worker=2`: replicas cannot share a fixed host port.
+                Assert.False(service.Children.ContainsKey("ports"), "the worker must publish no host port");
+            else
+            {
+                var ports = ((YamlSequenceNode)service["ports"]).Select(p => p.ToString()).ToList();
+                Assert.Contains($"{grpc}:{grpc}", ports);
+                Assert.Contains($"{http}:{http}", ports);
+            }
+            Assert.False(service.Children.ContainsKey("container_name"), $"{name}: a fixed container name prevents scaling");
             Assert.Equal($"http://0.0.0.0:{grpc}", Scalar(service, "environment", "Kestrel__Endpoints__Grpc__Url"));
             Assert.Equal($"http://0.0.0.0:{http}", Scalar(service, "environment", "Kestrel__Endpoints__Http__Url"));
             Assert.Equal("SqlServer", Scalar(service, "environment", "Storage__Provider"));
@@ -64,8 +72,10 @@ public sealed class ComposeFileTests
             // One database per service; the worker writes into the reporting context's database.
             Assert.Contains($"Database=integration_{(name == "snapshot-worker" ? "reporting" : name)}", Scalar(service, "environment", "Storage__ConnectionString"));
 
-            var check = string.Join(" ", ((YamlSequenceNode)service["healthcheck"]["test"]).Select(n => n.ToString()));
-            Assert.Contains($"127.0.0.1:{http}/readyz", check);
+            // Exec form with the component's own probe: the chiseled image has neither a shell nor curl.
+            Assert.Equal(["CMD", "/app/component", "--probe"], ((YamlSequenceNode)service["healthcheck"]["test"]).Select(n => n.ToString()));
+            Assert.Equal(name, Scalar(service, "environment", "OTEL_SERVICE_NAME"));
+            Assert.Equal("${OTEL_EXPORTER_OTLP_ENDPOINT:-}", Scalar(service, "environment", "OTEL_EXPORTER_OTLP_ENDPOINT"));
             Assert.Equal("service_healthy", Scalar(service, "depends_on", "sqlserver", "condition"));
             Assert.Equal("unless-stopped", Scalar(service, "restart"));
 
@@ -91,12 +101,39 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public void The_image_runs_as_a_non_root_user()
+    public void The_observability_profile_runs_the_Aspire_dashboard_receiving_OTLP()
+    {
+        var dashboard = Service("aspire-dashboard");
+        Assert.StartsWith("mcr.microsoft.com/dotnet/aspire-dashboard:", Scalar(dashboard, "image"));
+        Assert.Equal(["observability"], ((YamlSequenceNode)dashboard["profiles"]).Select(n => n.ToString()));
+        Assert.Contains("127.0.0.1:18888:18888", ((YamlSequenceNode)dashboard["ports"]).Select(n => n.ToString()));
+        Assert.Contains("18889", ((YamlSequenceNode)dashboard["expose"]).Select(n => n.ToString()));
+        // Only the dashboard is optional: every other service runs without a profile.
+        Assert.All(Services().Children.Where(kv => kv.Key.ToString() != "aspire-dashboard"),
+            kv => Assert.False(((YamlMappingNode)kv.Value).Children.ContainsKey("profiles"), $"{kv.Key} needs no profile"));
+        Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT=", File.ReadAllText(Path.Combine(RepositoryRoot.Path, ".env.example")));
+    }
+
+    [Fact]
+    public void The_image_restores_in_its_own_layer_and_runs_chiseled_non_root_with_an_exec_form_entry_point()
     {
         var dockerfile = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy", "Dockerfile"));
+        var lines = dockerfile.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        int Index(string prefix) => lines.FindIndex(l => l.StartsWith(prefix, StringComparison.Ordinal));
+
+        // Restore sees only the project files: a code change does not invalidate the restored packages.
+        var build = lines.FindIndex(l => Regex.IsMatch(l, @"^FROM .*sdk.* AS build$"));
+        Assert.True(build >= 0);
+        var restore = Index("RUN dotnet restore");
+        var copyAll = lines.FindIndex(build, l => l == "COPY . .");
+        Assert.True(build < restore && restore < copyAll && copyAll < Index("RUN dotnet publish"), "restore must run before the sources are copied");
+        Assert.Contains(lines.Skip(build).Take(restore - build), l => l.StartsWith("COPY --from=projects", StringComparison.Ordinal));
+        Assert.Contains("--no-restore", lines[Index("RUN dotnet publish")]);
+
+        Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled-extra AS runtime", lines);
         Assert.Matches(@"(?m)^USER \$APP_UID", dockerfile);
-        Assert.Contains("dotnet publish", dockerfile);
-        Assert.Matches(@"(?m)^FROM .*sdk.* AS build", dockerfile);
+        Assert.Equal("ENTRYPOINT [\"/app/component\"]", lines.Last(l => l.StartsWith("ENTRYPOINT", StringComparison.Ordinal)));
+        Assert.DoesNotContain(lines, l => l.Contains("apt-get", StringComparison.Ordinal) || l.Contains("curl", StringComparison.Ordinal));
     }
 
     [Fact]

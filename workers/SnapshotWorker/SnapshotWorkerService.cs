@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using IntegrationServices.Reporting.Core.Application;
 using IntegrationServices.Reporting.Core.Domain;
+using IntegrationServices.ServiceDefaults.Api;
+using IntegrationServices.ServiceDefaults.Observability;
 using Microsoft.Extensions.Options;
 using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
 
@@ -11,10 +14,18 @@ namespace IntegrationServices.SnapshotWorker;
 /// snapshot. Every attempt leaves a run record; a failed one holds its cycle back for a backoff that
 /// doubles per failure in a row (recorded in the run, so it holds across passes, replicas and restarts),
 /// and the loop wakes when the first backoff ends if that is before the next poll. A cycle that keeps
-/// failing never blocks the others; nothing a pass throws stops the worker.
+/// failing never blocks the others; nothing a pass throws stops the worker. Each attempt is one trace: a
+/// span "snapshot cycle" with a child span "snapshot attempt", and below them the calls to Measures and
+/// Demographics and the storage.
 /// </summary>
 public sealed class SnapshotWorkerService : BackgroundService
 {
+    /// <summary>The worker's spans (traced only where a tracer provider listens).</summary>
+    public static readonly ActivitySource ActivitySource = new(Telemetry.SourcePrefix + ".SnapshotWorker");
+
+    /// <summary>Span attribute: the cycle's name (<c>reportingCycles/{id}</c>).</summary>
+    public const string CycleAttribute = "integration.reporting_cycle";
+
     private readonly SnapshotProducer _producer;
     private readonly SnapshotCredentials _credentials;
     private readonly WorkerOptions _options;
@@ -99,10 +110,11 @@ public sealed class SnapshotWorkerService : BackgroundService
                 Defer(cycle.NextAttemptTime);
                 continue;
             }
+            using var activity = ActivitySource.StartActivity("snapshot cycle");
+            activity?.SetTag(CycleAttribute, ReportingNames.Cycles.Format(cycle.Id));
             try
             {
-                var attempt = await _producer.ProduceAsync(cycle, Policy, ct);
-                _metrics.Record(attempt, _clock.GetUtcNow());
+                var attempt = await AttemptAsync(cycle, ct);
                 attempts.Add(attempt);
                 if (attempt.Outcome == Outcome.Failed) Defer(attempt.NextAttemptTime);
                 else _metrics.CyclesDue = Math.Max(0, _metrics.CyclesDue - 1);
@@ -110,12 +122,33 @@ public sealed class SnapshotWorkerService : BackgroundService
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 // The attempt could not even open its run (e.g. the database is away): the next pass tries again.
-                _metrics.Failed.Add(1);
+                activity?.SetStatus(ActivityStatusCode.Error, SnapshotProducer.Describe(e));
                 _logger.LogWarning("Snapshot of reportingCycles/{CycleId} could not be attempted: {Error}; the other cycles go on, the next pass tries again",
                     cycle.Id, SnapshotProducer.Describe(e));
             }
         }
         return attempts;
+    }
+
+    private async Task<SnapshotAttempt> AttemptAsync(DueCycle cycle, CancellationToken ct)
+    {
+        using var activity = ActivitySource.StartActivity("snapshot attempt");
+        activity?.SetTag(CycleAttribute, ReportingNames.Cycles.Format(cycle.Id));
+        try
+        {
+            var attempt = await _producer.ProduceAsync(cycle, Policy, ct);
+            _metrics.Record(attempt, _clock.GetUtcNow());
+            activity?.SetTag("integration.snapshot_run", ReportingNames.Run(cycle.Id, attempt.RunId));
+            activity?.SetTag("integration.outcome", ProtoEnum<Outcome>.Name(attempt.Outcome));
+            if (attempt.Outcome == Outcome.Failed) activity?.SetStatus(ActivityStatusCode.Error, attempt.Reason);
+            return attempt;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, SnapshotProducer.Describe(e));
+            _metrics.Failed.Add(1);
+            throw;
+        }
     }
 
     private void Defer(DateTime? until)

@@ -3,6 +3,7 @@ using IntegrationServices.Contracts.Common.V1;
 using IntegrationServices.Contracts.Reporting.V1;
 using IntegrationServices.Reporting.Core.Application;
 using IntegrationServices.Reporting.Core.Domain;
+using IntegrationServices.Reporting.Core.Domain.Reports;
 using IntegrationServices.ServiceDefaults.Api;
 using IntegrationServices.ServiceDefaults.Auditing;
 using IntegrationServices.ServiceDefaults.Security;
@@ -59,7 +60,11 @@ public sealed class SnapshotsService(SnapshotApplication snapshots, ReportApplic
     {
         var v = new Validator();
         var id = v.CycleIdOfSnapshot(request.Name, "name");
-        v.Enum(request.Format, "format").ThrowIfInvalid();
+        // Only the formats the renderer has (XLSX follows): any other is the caller's INVALID_ARGUMENT, never INTERNAL.
+        v.Enum(request.Format, "format")
+            .Require(!ProtoEnum<Format>.IsSpecified(request.Format) || ReportRenderer.Extensions.Values.Contains(request.Format), "format",
+                $"is not rendered (yet); use one of {string.Join(", ", ReportRenderer.Extensions.Values.Select(ProtoEnum<Format>.Name))}")
+            .ThrowIfInvalid();
         var report = await reports.RenderAsync(id!, request.Format, context.CancellationToken);
         return new RenderReportResponse { Content = Google.Protobuf.ByteString.CopyFrom(report.Content), ContentType = report.ContentType };
     }

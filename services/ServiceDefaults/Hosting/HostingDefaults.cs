@@ -11,11 +11,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
 
 namespace IntegrationServices.ServiceDefaults.Hosting;
 
@@ -38,10 +38,13 @@ public static class HostingDefaults
 {
     public const string ReadyTag = "ready";
 
+    /// <summary>The name of the OpenAPI document: <c>/openapi/v1.json</c>.</summary>
+    public const string OpenApiDocument = "v1";
+
     /// <summary>
     /// Everything a component of the suite shares: two Kestrel endpoints (gRPC over h2c, HTTP/1.1 for
     /// probes and JSON), the error interceptor, health with a database round trip, reflection,
-    /// structured logs, storage, security and the audit trail.
+    /// logs, metrics and traces (<see cref="Telemetry"/>), storage, security and the audit trail.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, ServiceIdentity service, DefaultPorts ports)
     {
@@ -61,16 +64,17 @@ public static class HostingDefaults
                 // ErrorInterceptor, are unaffected.
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Grpc"] = "Warning",
+                // Console logs: one line each, UTC, with the trace and span ids in the scopes;
+                // Logging:Console:FormatterName=json switches to JSON lines.
+                ["Logging:Console:FormatterName"] = "simple",
+                ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+                ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
+                ["Logging:Console:FormatterOptions:TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ ",
+                ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
             },
         });
 
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+        builder.AddTelemetry(service.GrpcServiceName);
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -100,11 +104,6 @@ public static class HostingDefaults
         builder.Services.AddSingleton<RequestIds>();
 
         builder.Services.AddSingleton<ServiceMetrics>();
-        builder.Services.AddOpenTelemetry().WithMetrics(m => m
-            .AddMeter(ServiceMetrics.MeterName)
-            .AddAspNetCoreInstrumentation()
-            .AddRuntimeInstrumentation()
-            .AddPrometheusExporter());
 
         builder.Services.AddGrpc(o =>
         {
@@ -120,6 +119,15 @@ public static class HostingDefaults
             // Errors carry google.rpc details; JSON needs their descriptors to render them.
             o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         builder.Services.AddGrpcReflection();
+        // The OpenAPI description of the JSON routes (google.api.http annotations), at /openapi/v1.json.
+        builder.Services.AddGrpcSwagger();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Transient<Microsoft.AspNetCore.Mvc.ApiExplorer.IApiDescriptionProvider, OpenApiPaths>());
+        builder.Services.AddSwaggerGen(o => o.SwaggerDoc(OpenApiDocument, new Microsoft.OpenApi.Models.OpenApiInfo
+        {
+            Title = service.ErrorDomain,
+            Version = OpenApiDocument,
+            Description = "JSON over HTTP of " + service.GrpcServiceName + " (gRPC JSON transcoding); errors are RFC 9457 problem details.",
+        }));
         builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
         builder.Services.Configure<GrpcHealthChecksOptions>(o =>
         {
@@ -139,7 +147,7 @@ public static class HostingDefaults
 
     /// <summary>
     /// Maps the HTTP error model, the request checks (Development mode: local requests only; CORS), health (gRPC
-    /// and HTTP), reflection and the security middleware.
+    /// and HTTP), reflection, metrics, the OpenAPI document and the security middleware.
     /// </summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
@@ -153,6 +161,7 @@ public static class HostingDefaults
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag) }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapSwagger("/openapi/{documentName}.json").AllowAnonymous();
         return app;
     }
 

@@ -10,11 +10,21 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationServices.ServiceDefaults.Storage;
 
-/// <summary>A service's own database: opens connections and runs units of work in a transaction.</summary>
+/// <summary>
+/// A service's own database: opens connections and runs units of work in a transaction. Each unit of work
+/// (the calling repository or application method) is one client span of <see cref="ActivitySource"/> and
+/// one <c>db.client.operation.duration</c> measurement; on SQL Server the SqlClient instrumentation adds a
+/// span per command below it.
+/// </summary>
 public sealed class Database
 {
+    /// <summary>The storage layer's spans (traced only where a tracer provider listens).</summary>
+    public static readonly ActivitySource ActivitySource = new(Telemetry.SourcePrefix + ".Storage");
+
     private readonly ServiceMetrics? _metrics;
     private readonly string _readConnectionString;
+    private readonly string _system;
+    private readonly string _namespace;
 
     public Database(IOptions<StorageOptions> options, ServiceIdentity service, ServiceMetrics? metrics = null)
     {
@@ -23,6 +33,9 @@ public sealed class Database
         Dialect = SqlDialect.For(Options.Provider);
         ConnectionString = ResolveConnectionString(Options, service.StorageName);
         _readConnectionString = ForReads(Options.Provider, ConnectionString);
+        (_system, _namespace) = Options.Provider == StorageProvider.SqlServer
+            ? ("microsoft.sql_server", new SqlConnectionStringBuilder(ConnectionString).InitialCatalog)
+            : ("sqlite", Path.GetFileNameWithoutExtension(new SqliteConnectionStringBuilder(ConnectionString).DataSource));
     }
 
     public StorageOptions Options { get; }
@@ -65,27 +78,20 @@ public sealed class Database
 
     /// <summary>
     /// Opens a connection; how long the caller holds it is recorded as the duration of
-    /// <paramref name="operation"/> (the calling repository method) in <c>db.client.operation.duration</c>.
+    /// <paramref name="operation"/> (the calling repository method) in <c>db.client.operation.duration</c>,
+    /// and traced as one span that ends when the connection is disposed.
     /// </summary>
-    public Task<DbConnection> OpenAsync(CancellationToken ct, [CallerMemberName] string operation = "") =>
-        OpenAsync(ConnectionString, ct, operation);
-
-    private async Task<DbConnection> OpenAsync(string connectionString, CancellationToken ct, string operation)
+    public async Task<DbConnection> OpenAsync(CancellationToken ct, [CallerMemberName] string operation = "")
     {
-        var connection = CreateConnection(connectionString);
+        var activity = StartActivity(operation);
         try
         {
-            var started = Stopwatch.GetTimestamp();
-            await connection.OpenAsync(ct);
-            if (_metrics is { } metrics)
-                connection.Disposed += (_, _) => metrics.DbDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
-                    new KeyValuePair<string, object?>("db.system", Dialect.Provider == StorageProvider.SqlServer ? "mssql" : "sqlite"),
-                    new KeyValuePair<string, object?>("db.operation", operation));
-            return connection;
+            return await OpenAsync(ConnectionString, operation, activity, ct);
         }
-        catch
+        catch (Exception e)
         {
-            await connection.DisposeAsync();
+            Fail(activity, e);
+            activity?.Dispose();
             throw;
         }
     }
@@ -96,8 +102,17 @@ public sealed class Database
     /// </summary>
     public async Task<T> ReadAsync<T>(Func<DbScope, Task<T>> work, CancellationToken ct, [CallerMemberName] string operation = "")
     {
-        await using var connection = await OpenAsync(_readConnectionString, ct, operation);
-        return await work(new DbScope(connection, null, CommandTimeout));
+        using var activity = StartActivity(operation);
+        try
+        {
+            await using var connection = await OpenAsync(_readConnectionString, operation, null, ct);
+            return await work(new DbScope(connection, null, CommandTimeout));
+        }
+        catch (Exception e)
+        {
+            Fail(activity, e);
+            throw;
+        }
     }
 
     /// <summary>
@@ -107,15 +122,68 @@ public sealed class Database
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<DbScope, Task<T>> work, CancellationToken ct, [CallerMemberName] string operation = "")
     {
-        await using var connection = await OpenAsync(ct, operation);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        var result = await work(new DbScope(connection, transaction, CommandTimeout));
-        await transaction.CommitAsync(ct);
-        return result;
+        using var activity = StartActivity(operation);
+        try
+        {
+            await using var connection = await OpenAsync(ConnectionString, operation, null, ct);
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+            var result = await work(new DbScope(connection, transaction, CommandTimeout));
+            await transaction.CommitAsync(ct);
+            return result;
+        }
+        catch (Exception e)
+        {
+            Fail(activity, e);
+            throw;
+        }
     }
 
     public Task WriteAsync(Func<DbScope, Task> work, CancellationToken ct, [CallerMemberName] string operation = "") =>
         WriteAsync<bool>(async scope => { await work(scope); return true; }, ct, operation);
+
+    /// <summary>Opens a connection whose disposal records the metric and ends <paramref name="activity"/> (if any).</summary>
+    private async Task<DbConnection> OpenAsync(string connectionString, string operation, Activity? activity, CancellationToken ct)
+    {
+        var connection = CreateConnection(connectionString);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            await connection.OpenAsync(ct);
+            connection.Disposed += (_, _) =>
+            {
+                _metrics?.DbDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>("db.system", Dialect.Provider == StorageProvider.SqlServer ? "mssql" : "sqlite"),
+                    new KeyValuePair<string, object?>("db.operation", operation));
+                activity?.Dispose();
+            };
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A client span "{operation} {database}" (OpenTelemetry's database conventions), or null when nobody traces.</summary>
+    private Activity? StartActivity(string operation)
+    {
+        var activity = ActivitySource.StartActivity($"{operation} {_namespace}", ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("db.system.name", _system);
+            activity.SetTag("db.namespace", _namespace);
+            activity.SetTag("db.operation.name", operation);
+        }
+        return activity;
+    }
+
+    private static void Fail(Activity? activity, Exception e)
+    {
+        if (activity is null) return;
+        activity.SetStatus(ActivityStatusCode.Error, e.Message);
+        activity.SetTag("error.type", e.GetType().FullName);
+    }
 
     /// <summary>
     /// SQLite only: switches the database file to write-ahead logging. In SQLite's default rollback
@@ -137,7 +205,7 @@ public sealed class Database
     /// <summary>A round trip for readiness probes.</summary>
     public async Task PingAsync(CancellationToken ct)
     {
-        await using var connection = await OpenAsync(_readConnectionString, ct, nameof(PingAsync));
+        await using var connection = await OpenAsync(_readConnectionString, nameof(PingAsync), null, ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1";
         await command.ExecuteScalarAsync(ct);

@@ -26,7 +26,7 @@ public abstract class MeasuresFixture : IAsyncLifetime
 
     protected abstract IDictionary<string, string?>? Settings();
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         if (SkipReason is not null) return;
         Host = await TestHost.StartAsync(b =>
@@ -53,14 +53,21 @@ public sealed class SqliteFixture : MeasuresFixture
 }
 
 /// <summary>
-/// SQL Server, when <c>SQLSERVER_TEST_CONNECTION</c> names a server: a fresh database per test class
-/// (the service creates it on start, as in production), dropped afterwards.
+/// SQL Server (<see cref="SqlServerDatabases"/>: <c>SQLSERVER_TEST_CONNECTION</c>, else a container where an
+/// engine answers): a fresh database per test class (the service creates it on start, as in production),
+/// dropped afterwards.
 /// </summary>
 public sealed class SqlServerFixture : MeasuresFixture
 {
     private readonly SqlServerDatabases _databases = new();
 
     public override string? SkipReason => _databases.SkipReason;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await _databases.InitializeAsync();
+        await base.InitializeAsync();
+    }
 
     protected override IDictionary<string, string?> Settings() => new Dictionary<string, string?>
     {

@@ -50,7 +50,7 @@ public static class CoreHost
         host.Get<Database>().WriteAsync(write, CancellationToken.None);
 }
 
-/// <summary>Where the storage contract runs: SQLite always, SQL Server when <see cref="SqlServerDatabases.Variable"/> is set.</summary>
+/// <summary>Where the storage contract runs: SQLite always, SQL Server where <see cref="SqlServerDatabases"/> finds one.</summary>
 public interface IStorageUnderTest
 {
     Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null);

@@ -1,0 +1,64 @@
+using IntegrationServices.Cli;
+using IntegrationServices.Contracts.Demographics.V1;
+using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.Testing;
+
+namespace IntegrationServices.Cli.Tests;
+
+/// <summary><c>observations import</c>: all or nothing, rejected rows named by their CSV line, progress on a terminal.</summary>
+public sealed class ObservationsCommandTests(CliFixture cli) : IClassFixture<CliFixture>, IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("cli-import-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string File(string name, string content)
+    {
+        var path = Path.Combine(_directory, name);
+        System.IO.File.WriteAllText(path, content);
+        return path;
+    }
+
+    private async Task<int> StoredAsync(string referenceDate) =>
+        (await cli.Env.DemographicsAdmin.ListObservationsAsync(new ListObservationsRequest { PageSize = 1000, Filter = $"reference_date = {referenceDate}" })).Observations.Count;
+
+    [Fact]
+    public async Task A_good_file_is_imported_and_a_bad_one_stores_nothing_naming_its_lines()
+    {
+        var good = File("good.csv", """
+            indicator,area,reference_date,value,comment
+            population_total,0,2026-12-31,252000,"Beispieldaten, erfunden"
+            foreign_nationals,0,2026-12-31,42000,Beispieldaten
+            population_total,130,2026-12-31,27300.5,
+            """);
+        var result = (await cli.RunAsync("observations", "import", good, "--batch-size", "2")).Succeeded();
+        Assert.Contains("Imported 3 observations from good.csv", result.Out);
+        Assert.Equal(3, await StoredAsync("2026-12-31"));
+
+        var bad = File("bad.csv", "indicator,area,reference_date,value\npopulation_total,0,2027-12-31,251551\nnope,0,2027-12-31,1\npopulation_total,0,2027-12-31,zwei\n");
+        var line = (await cli.RunAsync("observations", "import", bad)).FailedInOneLine(IntegrationCli.Failure);
+        Assert.StartsWith("bad.csv: nothing was imported: INVALID_ARGUMENT", line);
+        Assert.Contains("observations[1].indicator: line 3:", line);
+        Assert.Contains("observations[2].value: line 4: 'zwei' is not a number", line);
+        Assert.Equal(0, await StoredAsync("2027-12-31"));
+
+        var header = File("header.csv", "indicator,area,when,value\n");
+        Assert.Contains("header", (await cli.RunAsync("observations", "import", header)).FailedInOneLine(IntegrationCli.Failure));
+
+        var refused = (await cli.RunAsync("observations", "import", good, "--token", TestTokens.For([Roles.Reader]))).FailedInOneLine(IntegrationCli.Failure);
+        Assert.StartsWith("PERMISSION_DENIED", refused);
+    }
+
+    [Fact]
+    public async Task Json_prints_the_response_and_a_terminal_gets_a_progress_bar()
+    {
+        var file = File("two.csv", "indicator,area,reference_date,value\npopulation_total,0,2028-12-31,1\nforeign_nationals,0,2028-12-31,1\n");
+        var json = ImportObservationsResponse.Parser.ParseJson((await cli.RunAsync("observations", "import", file, "--json")).Succeeded().Out);
+        Assert.Equal(2, json.ImportedCount);
+
+        var again = File("three.csv", "indicator,area,reference_date,value\npopulation_total,0,2029-12-31,1\n");
+        var terminal = (await cli.RunAsync(new Dictionary<string, string?>(), cli.Handler, terminal: true, "observations", "import", again)).Succeeded();
+        Assert.Contains("three.csv", terminal.Out); // the progress task is named after the file
+        Assert.Contains("Imported 1 observations from three.csv", terminal.Out);
+    }
+}

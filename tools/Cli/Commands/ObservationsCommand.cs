@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Grpc.Core;
+using IntegrationServices.Contracts.Demographics.V1;
+using IntegrationServices.Demographics.Csv;
+using Spectre.Console;
+using DemographicsClient = IntegrationServices.Contracts.Demographics.V1.DemographicsService.DemographicsServiceClient;
+
+namespace IntegrationServices.Cli.Commands;
+
+/// <summary>
+/// <c>observations import FILE.csv</c>: reads the CSV (<see cref="ObservationCsv"/>) as a stream and sends it in
+/// batches to ImportObservations, which validates every row and stores all or nothing. On a terminal a
+/// progress bar follows the file; otherwise a plain line per 100,000 rows.
+/// </summary>
+internal static partial class ObservationsCommand
+{
+    private const int PlainProgressRows = 100_000;
+
+    public static Command Create(CliSession session)
+    {
+        var observations = new Command("observations", "Statistics of the Demographics service.");
+        observations.Subcommands.Add(Import(session));
+        return observations;
+    }
+
+    private static Command Import(CliSession session)
+    {
+        var file = new Argument<FileInfo>("file.csv") { Description = "Columns indicator,area,reference_date,value; optional status, comment, dim.<key> (see README)" };
+        var batchSize = Values.Number("--batch-size", "Observations per stream message", 1, 100_000, defaultValue: 1000);
+        var command = new Command("import", "Import observations from a CSV file, all or nothing (role statistics).") { file, batchSize };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var path = parsed.GetRequiredValue(file);
+            if (!path.Exists) throw new CliException($"{path.FullName} does not exist.", IntegrationCli.Usage);
+            var output = session.Output(parsed);
+            using var connection = session.Connect(parsed, CliService.Demographics);
+            var client = new DemographicsClient(connection.Invoker);
+            var import = new CsvImport(path, parsed.GetValue(batchSize));
+            ImportObservationsResponse response;
+            if (session.Context.IsTerminal && !output.Json)
+            {
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output.Writer) });
+                response = await console.Progress().StartAsync(async progress =>
+                {
+                    var task = progress.AddTask(path.Name, maxValue: Math.Max(1, path.Length));
+                    return await import.RunAsync(client, (rows, bytes) => task.Value = bytes, ct);
+                });
+            }
+            else
+            {
+                response = await import.RunAsync(client, (rows, bytes) =>
+                {
+                    if (!output.Json && rows % PlainProgressRows == 0)
+                        output.Line($"{rows.ToString("N0", CultureInfo.InvariantCulture)} rows sent ({100.0 * bytes / Math.Max(1, path.Length):F0} %)");
+                }, ct);
+            }
+            if (output.Json) output.Message(response);
+            else output.Line($"Imported {response.ImportedCount} observations from {path.Name}.");
+            return IntegrationCli.Success;
+        });
+        return command;
+    }
+
+    /// <summary>One import of one file; remembers each row's CSV line so that a rejection names lines, not row indexes.</summary>
+    private sealed class CsvImport(FileInfo file, int batchSize)
+    {
+        private readonly List<int> _lines = [];
+        private readonly Dictionary<string, string> _readProblems = new();
+
+        /// <param name="client">The Demographics client.</param>
+        /// <param name="progress">Called after each row with the rows read and the bytes of the file consumed.</param>
+        /// <param name="ct">Cancels the call; the service then stores nothing.</param>
+        public async Task<ImportObservationsResponse> RunAsync(DemographicsClient client, Action<long, long> progress, CancellationToken ct)
+        {
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var call = client.ImportObservations(cancellationToken: cancel.Token);
+            try
+            {
+                await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
+                using var reader = new StreamReader(stream);
+                var batch = new ImportObservationsRequest();
+                await foreach (var row in ObservationCsv.ReadAsync(reader, ct))
+                {
+                    _lines.Add(row.Line);
+                    foreach (var v in row.Violations) _readProblems[v.Field] = v.Description;
+                    // A row the reader could not parse is sent as it is: the service rejects it (and with it the
+                    // import) and reports every other bad row in the same answer.
+                    batch.Observations.Add(row.Observation);
+                    if (batch.Observations.Count >= batchSize)
+                    {
+                        await call.RequestStream.WriteAsync(batch, ct);
+                        batch = new ImportObservationsRequest();
+                    }
+                    progress(_lines.Count, stream.Position);
+                }
+                if (batch.Observations.Count > 0) await call.RequestStream.WriteAsync(batch, ct);
+                await call.RequestStream.CompleteAsync();
+                return await call;
+            }
+            catch (ObservationCsvHeaderException e)
+            {
+                await cancel.CancelAsync(); // nothing is stored: the service rolls back a cancelled import
+                throw new CliException($"{file.Name}: the header is invalid, nothing was imported: {string.Join("; ", e.Violations.Select(v => v.Description))}");
+            }
+            catch (CsvFormatException e)
+            {
+                await cancel.CancelAsync();
+                throw new CliException($"{file.Name}: {e.Message}; nothing was imported.");
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+            {
+                throw new CliException($"{file.Name}: nothing was imported: {Failures.Describe(e, Describe)}");
+            }
+        }
+
+        /// <summary>
+        /// "observations[1].indicator: line 3: unknown indicator 'nope'": the violation with the CSV line of its row
+        /// (the reader's own words, which name the line, where it could not read the field).
+        /// </summary>
+        private string Describe(Google.Rpc.BadRequest.Types.FieldViolation violation)
+        {
+            if (_readProblems.TryGetValue(violation.Field, out var read)) return $"{violation.Field}: {read}";
+            var m = RowIndex().Match(violation.Field);
+            return m.Success && int.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out var index) && index < _lines.Count
+                ? $"{violation.Field}: line {_lines[index]}: {violation.Description}"
+                : $"{violation.Field}: {violation.Description}";
+        }
+    }
+
+    [GeneratedRegex(@"^observations\[(\d+)\]\.")]
+    private static partial Regex RowIndex();
+}
