@@ -21,7 +21,8 @@ public static class OParlRoutes
     {
         var options = app.ServiceProvider.GetRequiredService<IOptions<OParlOptions>>().Value;
         if (!options.Enabled) return app;
-        var group = app.MapGroup(new OParlIds(options).BasePath).AllowAnonymous();
+        var ids = app.ServiceProvider.GetRequiredService<OParlExporter>().Ids;
+        var group = app.MapGroup(ids.BasePath).AllowAnonymous();
 
         group.MapGet("/system", (OParlApplication oparl) => Json(oparl.WithoutPapers.System));
         group.MapGet("/bodies", (HttpRequest request, OParlApplication oparl) => Json(oparl.WithoutPapers.Bodies(PageOf(request)) ?? throw NoPage()));
@@ -34,7 +35,6 @@ public static class OParlRoutes
         });
 
         // Objects of one paper: only that cycle is read. Organizations may be named by any paper.
-        var ids = new OParlIds(options);
         group.MapGet("/papers/{id}", (string id, OParlApplication oparl, CancellationToken ct) => OfCycleAsync(oparl, id, ids.Paper(id), ct));
         group.MapGet("/files/{cycleId}.{extension}", (string cycleId, string extension, OParlApplication oparl, CancellationToken ct) =>
             OfCycleAsync(oparl, cycleId, ids.File(cycleId, extension), ct));
