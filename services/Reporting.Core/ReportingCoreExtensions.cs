@@ -43,6 +43,8 @@ public static class ReportingCoreExtensions
             .ValidateOnStart();
         services.AddOptions<OParlOptions>().Bind(configuration.GetSection(OParlOptions.Section))
             .ValidateDataAnnotations()
+            .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var u) && u.Query.Length == 0 && u.Fragment.Length == 0,
+                "OParl:BaseUrl must be an absolute URL without query or fragment, e.g. http://127.0.0.1:5203/oparl/v1.")
             .ValidateOnStart();
 
         services.AddSingleton<ReportingCycleRepository>();
@@ -60,6 +62,7 @@ public static class ReportingCoreExtensions
         services.AddSingleton<SnapshotApplication>();
         services.AddSingleton<SnapshotProducer>();
         services.AddSingleton<ReportApplication>();
+        services.AddSingleton<OParlApplication>();
 
         services.AddGrpcClient<MeasuresClient>((sp, o) => o.Address = new Uri(sp.GetRequiredService<IOptions<SnapshotOptions>>().Value.MeasuresAddress))
             .ConfigurePrimaryHttpMessageHandler(ClientHandler);

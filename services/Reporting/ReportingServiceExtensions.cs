@@ -26,6 +26,7 @@ public static class ReportingServiceExtensions
         app.MapGrpcService<ReportingCyclesService>();
         app.MapGrpcService<SnapshotsService>();
         app.MapReportRoutes();
+        app.MapOParlRoutes();
         return app;
     }
 }

@@ -38,49 +38,52 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
         var export = await fixture.Client(Roles.Reader).ExportOParlAsync(new ExportOParlRequest { Name = cycle.Name });
 
         var paper = Json(export.PaperJson);
-        Assert.Equal($"{Base}/paper/ox-fields", paper.GetProperty("id").GetString());
+        Assert.Equal($"{Base}/papers/ox-fields", paper.GetProperty("id").GetString());
         Assert.Equal("https://schema.oparl.org/1.1/Paper", paper.GetProperty("type").GetString());
-        Assert.Equal($"{Base}/body/braunschweig", paper.GetProperty("body").GetString());
+        Assert.Equal($"{Base}/bodies/braunschweig", paper.GetProperty("body").GetString());
         Assert.Equal("Bericht zur Integrationsplanung", paper.GetProperty("name").GetString());
         Assert.Equal("30-00001", paper.GetProperty("reference").GetString());
         Assert.Equal($"{cycle.Paper.Date.Year:D4}-{cycle.Paper.Date.Month:D2}-{cycle.Paper.Date.Day:D2}", paper.GetProperty("date").GetString());
         Assert.Equal("Mitteilung", paper.GetProperty("paperType").GetString());
         var directing = paper.GetProperty("underDirectionOf");
         Assert.Equal(JsonValueKind.Array, directing.ValueKind);
-        Assert.Equal($"{Base}/organization/50-fachbereich-soziales-und-gesundheit", directing[0].GetString());
+        Assert.Equal($"{Base}/organizations/50-fachbereich-soziales-und-gesundheit", directing[0].GetString());
         Assert.True(DateTimeOffset.TryParse(paper.GetProperty("created").GetString(), out _));
         Assert.True(DateTimeOffset.TryParse(paper.GetProperty("modified").GetString(), out _));
-        Assert.Subset(new HashSet<string> { "id", "type", "body", "name", "reference", "date", "paperType", "underDirectionOf", "consultation", "created", "modified" }, Names(paper).ToHashSet());
+        Assert.Equal($"{Base}/files/ox-fields.html", paper.GetProperty("mainFile").GetProperty("id").GetString());
+        Assert.Equal("https://ris.example.de/reports/ox-fields.html", paper.GetProperty("mainFile").GetProperty("accessUrl").GetString());
+        Assert.Equal("https://ris.example.de/reports/ox-fields.xlsx", paper.GetProperty("auxiliaryFile")[0].GetProperty("downloadUrl").GetString());
+        Assert.Subset(new HashSet<string> { "id", "type", "body", "name", "reference", "date", "paperType", "underDirectionOf", "mainFile", "auxiliaryFile", "consultation", "created", "modified" }, Names(paper).ToHashSet());
 
         var consultations = paper.GetProperty("consultation").EnumerateArray().ToList();
         Assert.Equal(3, consultations.Count);
         var c1 = consultations[0];
-        Assert.Equal($"{Base}/consultation/ox-fields-1", c1.GetProperty("id").GetString());
+        Assert.Equal($"{Base}/consultations/ox-fields-1", c1.GetProperty("id").GetString());
         Assert.Equal("https://schema.oparl.org/1.1/Consultation", c1.GetProperty("type").GetString());
-        Assert.Equal($"{Base}/paper/ox-fields", c1.GetProperty("paper").GetString());
-        Assert.Equal($"{Base}/meeting/ox-fields-1", c1.GetProperty("meeting").GetString());
-        Assert.Equal($"{Base}/agendaitem/ox-fields-1", c1.GetProperty("agendaItem").GetString());
-        Assert.Equal($"{Base}/organization/ausschuss-1", c1.GetProperty("organization")[0].GetString());
+        Assert.Equal($"{Base}/papers/ox-fields", c1.GetProperty("paper").GetString());
+        Assert.Equal($"{Base}/meetings/ox-fields-1", c1.GetProperty("meeting").GetString());
+        Assert.Equal($"{Base}/agendaItems/ox-fields-1", c1.GetProperty("agendaItem").GetString());
+        Assert.Equal($"{Base}/organizations/ausschuss-1", c1.GetProperty("organization")[0].GetString());
         Assert.Equal("Kenntnisnahme", c1.GetProperty("role").GetString());
         Assert.Equal(JsonValueKind.False, c1.GetProperty("authoritative").ValueKind);
         Assert.False(c1.TryGetProperty("result", out _)); // results live on the AgendaItem
 
         Assert.Equal(3, export.MeetingsJson.Count);
         var m1 = Json(export.MeetingsJson[0]);
-        Assert.Equal($"{Base}/meeting/ox-fields-1", m1.GetProperty("id").GetString());
+        Assert.Equal($"{Base}/meetings/ox-fields-1", m1.GetProperty("id").GetString());
         Assert.Equal("https://schema.oparl.org/1.1/Meeting", m1.GetProperty("type").GetString());
         Assert.Equal("Sitzung: Ausschuss 1", m1.GetProperty("name").GetString());
         var date = cycle.Consultations[0].MeetingDate;
         var start = DateTimeOffset.Parse(m1.GetProperty("start").GetString()!);
         Assert.Equal(new DateOnly(date.Year, date.Month, date.Day), IntegrationServices.Reporting.Core.Domain.ReportingCalendar.BerlinDate(start));
-        Assert.Equal($"{Base}/organization/ausschuss-1", m1.GetProperty("organization")[0].GetString());
+        Assert.Equal($"{Base}/organizations/ausschuss-1", m1.GetProperty("organization")[0].GetString());
         var item1 = m1.GetProperty("agendaItem")[0];
-        Assert.Equal($"{Base}/agendaitem/ox-fields-1", item1.GetProperty("id").GetString());
+        Assert.Equal($"{Base}/agendaItems/ox-fields-1", item1.GetProperty("id").GetString());
         Assert.Equal("https://schema.oparl.org/1.1/AgendaItem", item1.GetProperty("type").GetString());
-        Assert.Equal($"{Base}/meeting/ox-fields-1", item1.GetProperty("meeting").GetString());
+        Assert.Equal($"{Base}/meetings/ox-fields-1", item1.GetProperty("meeting").GetString());
         Assert.Equal("1", item1.GetProperty("number").GetString());
         Assert.Equal(JsonValueKind.True, item1.GetProperty("public").ValueKind);
-        Assert.Equal($"{Base}/consultation/ox-fields-1", item1.GetProperty("consultation").GetString());
+        Assert.Equal($"{Base}/consultations/ox-fields-1", item1.GetProperty("consultation").GetString());
         Assert.Equal("zur Kenntnis genommen", item1.GetProperty("result").GetString());
 
         // Non-public: never the result, whoever asks.
@@ -93,7 +96,7 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
         var organizations = export.OrganizationsJson.Select(Json).ToList();
         Assert.Equal(4, organizations.Count); // directing unit + three committees
         Assert.All(organizations, o => Assert.Equal("https://schema.oparl.org/1.1/Organization", o.GetProperty("type").GetString()));
-        Assert.Contains(organizations, o => o.GetProperty("id").GetString() == $"{Base}/organization/verwaltungsausschuss"
+        Assert.Contains(organizations, o => o.GetProperty("id").GetString() == $"{Base}/organizations/verwaltungsausschuss"
                                             && o.GetProperty("name").GetString() == "Verwaltungsausschuss");
     }
 

@@ -37,10 +37,13 @@ public sealed class ReportingCycleRepository(Database database)
             AfterId = cursor.After?.Id ?? "",
             cursor.Limit,
         }));
-        var rows = await db.QueryAsync<CycleRow>(_sql.Page(filter), parameters, ct);
-        var cycles = new List<Cycle>(rows.Count);
-        foreach (var row in rows) cycles.Add(await WithConsultationsAsync(db, row, ct));
-        return cycles;
+        return await WithConsultationsAsync(db, await db.QueryAsync<CycleRow>(_sql.Page(filter), parameters, ct), ct);
+    }
+
+    /// <summary>The cycles whose paper may be public on <paramref name="today"/> (<see cref="ReportingCycleSql.Published"/>), in id order.</summary>
+    public async Task<IReadOnlyList<Cycle>> PublishedAsync(DbScope db, DateOnly today, CancellationToken ct)
+    {
+        return await WithConsultationsAsync(db, await db.QueryAsync<CycleRow>(_sql.Published, new { Today = today }, ct), ct);
     }
 
     /// <summary>The id of another live (not cancelled) cycle with the same reference date and scope, if any.</summary>
@@ -84,6 +87,13 @@ public sealed class ReportingCycleRepository(Database database)
                 c.Result,
                 c.Postponed,
             }, ct);
+    }
+
+    private async Task<IReadOnlyList<Cycle>> WithConsultationsAsync(DbScope db, IReadOnlyList<CycleRow> rows, CancellationToken ct)
+    {
+        var cycles = new List<Cycle>(rows.Count);
+        foreach (var row in rows) cycles.Add(await WithConsultationsAsync(db, row, ct));
+        return cycles;
     }
 
     private async Task<Cycle> WithConsultationsAsync(DbScope db, CycleRow row, CancellationToken ct)

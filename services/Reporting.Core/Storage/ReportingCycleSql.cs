@@ -63,6 +63,14 @@ public sealed class ReportingCycleSql(SqlDialect dialect)
         VALUES (@CycleId, @Position, @Organization, @Role, @Authoritative, @MeetingDate, @IsPublic, @Result, @Postponed)
         """;
 
+    /// <summary>Cycles whose council paper may be public on @Today (see OParlPublication, which decides): reference set, dated before today, not cancelled.</summary>
+    public string Published => $"""
+        SELECT {CycleColumnList.Columns}
+        FROM reporting_cycles
+        WHERE paper_reference IS NOT NULL AND paper_date < @Today AND state <> 'CANCELLED'
+        ORDER BY id
+        """;
+
     /// <summary>Keyset page ordered by (reporting_date, id), with the conditions of <see cref="Filters"/>.</summary>
     public string Page(SqlFilter filter) => $"""
         SELECT {CycleColumnList.Columns}

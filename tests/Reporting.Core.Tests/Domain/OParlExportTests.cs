@@ -28,7 +28,7 @@ public sealed class OParlExportTests
             ],
         });
         Assert.Equal(2, export.OrganizationsJson.Count);
-        Assert.Contains("\"id\": \"https://x.example/oparl/organization/a-b\"", export.OrganizationsJson[0]);
-        Assert.DoesNotContain("\"id\": \"https://x.example/oparl/organization/a-b\"", export.OrganizationsJson[1]);
+        Assert.Contains("\"id\": \"https://x.example/oparl/organizations/a-b\"", export.OrganizationsJson[0]);
+        Assert.DoesNotContain("\"id\": \"https://x.example/oparl/organizations/a-b\"", export.OrganizationsJson[1]);
     }
 }

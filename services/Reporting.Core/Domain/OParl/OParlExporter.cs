@@ -10,39 +10,51 @@ namespace IntegrationServices.Reporting.Core.Domain.OParl;
 /// <summary>A cycle's paper as OParl 1.1 JSON: the Paper with its Consultations, one Meeting per consultation, the Organizations they reference.</summary>
 public sealed record OParlExport(string PaperJson, IReadOnlyList<string> MeetingsJson, IReadOnlyList<string> OrganizationsJson);
 
+/// <summary>The same objects as <see cref="OParlExport"/>, as JSON nodes (for the HTTP endpoint, which serves them one by one).</summary>
+public sealed record OParlObjects(JsonObject Paper, IReadOnlyList<JsonObject> Meetings, IReadOnlyList<JsonObject> Organizations);
+
 /// <summary>
-/// A cycle's paper as OParl 1.1 objects with stable ids under <see cref="OParlOptions.BaseUrl"/>:
-/// <c>paper/{cycle}</c>, <c>consultation/{cycle}-{order}</c>, <c>meeting/{cycle}-{order}</c> (one
-/// Meeting per consultation, whose AgendaItem <c>agendaitem/{cycle}-{order}</c> carries <c>public</c>
-/// and <c>result</c>), <c>organization/{slug of the name}</c>. A meeting date becomes the Meeting's
+/// A cycle's paper as OParl 1.1 objects with the ids of <see cref="OParlIds"/> (the URLs the HTTP
+/// endpoint serves them at): one Meeting per consultation, whose AgendaItem carries <c>public</c> and
+/// <c>result</c>; organizations by the slug of their name. A meeting date becomes the Meeting's
 /// <c>start</c> at 00:00 Europe/Berlin (the time of day is not recorded). The result of a non-public
-/// consultation is never exported.
+/// consultation is never exported. Once the cycle has a snapshot, its rendered report is the Paper's
+/// <c>mainFile</c> (HTML) and <c>auxiliaryFile</c> (XLSX).
 /// </summary>
 public sealed class OParlExporter(IOptions<OParlOptions> options)
 {
+    public const string XlsxMimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
     public static readonly JsonSerializerOptions Json = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = true,
     };
 
-    private string Base => options.Value.BaseUrl.TrimEnd('/');
+    public OParlIds Ids { get; } = new(options.Value);
 
     /// <summary>Only a cycle whose paper has a reference can be exported: OParl identifies a Paper by it.</summary>
     public static bool CanExport(Cycle cycle) => cycle.Paper?.Reference is not null;
 
     public OParlExport Export(Cycle cycle)
     {
+        var objects = Objects(cycle);
+        return new OParlExport(objects.Paper.ToJsonString(Json), objects.Meetings.Select(m => m.ToJsonString(Json)).ToList(),
+            objects.Organizations.Select(o => o.ToJsonString(Json)).ToList());
+    }
+
+    public OParlObjects Objects(Cycle cycle)
+    {
         if (!CanExport(cycle) || cycle.Paper is not { } paper)
             throw new ArgumentException($"{cycle.Name} has no council paper reference to export.", nameof(cycle));
-        var paperId = $"{Base}/paper/{cycle.Id}";
-        var body = $"{Base}/body/{options.Value.BodyId}";
+        var paperId = Ids.Paper(cycle.Id);
+        var body = Ids.Body;
         var organizations = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
 
         string OrganizationUrl(string nameOrUrl)
         {
             if (OParlSchema.IsUrl(nameOrUrl)) return nameOrUrl;
-            var url = $"{Base}/organization/{Slug(nameOrUrl)}";
+            var url = Ids.Organization(Slug(nameOrUrl));
             // Two names with the same slug ("A-B", "A B") must not share an id.
             if (organizations.TryGetValue(url, out var taken) && (string?)taken["name"] != nameOrUrl)
                 url += "-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(nameOrUrl)))[..8];
@@ -67,15 +79,19 @@ public sealed class OParlExporter(IOptions<OParlOptions> options)
         if (paper.Date is { } date) paperJson["date"] = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         if (paper.PaperType is not null) paperJson["paperType"] = paper.PaperType;
         if (paper.UnderDirectionOf is not null) paperJson["underDirectionOf"] = new JsonArray(OrganizationUrl(paper.UnderDirectionOf));
+        if (cycle.Snapshot is not null)
+        {
+            paperJson["mainFile"] = ReportFile(cycle, "html", "text/html", "Bericht");
+            paperJson["auxiliaryFile"] = new JsonArray(ReportFile(cycle, "xlsx", XlsxMimeType, "Bericht als Excel-Tabelle"));
+        }
 
         var consultations = new JsonArray();
-        var meetings = new List<string>();
+        var meetings = new List<JsonObject>();
         foreach (var c in cycle.Consultations)
         {
-            var key = $"{cycle.Id}-{c.Order.ToString(CultureInfo.InvariantCulture)}";
-            var consultationId = $"{Base}/consultation/{key}";
-            var meetingId = $"{Base}/meeting/{key}";
-            var agendaItemId = $"{Base}/agendaitem/{key}";
+            var consultationId = Ids.Consultation(cycle.Id, c.Order);
+            var meetingId = Ids.Meeting(cycle.Id, c.Order);
+            var agendaItemId = Ids.AgendaItem(cycle.Id, c.Order);
             var organization = OrganizationUrl(c.Organization);
             var consultation = new JsonObject
             {
@@ -97,6 +113,8 @@ public sealed class OParlExporter(IOptions<OParlOptions> options)
                 ["type"] = OParlSchema.AgendaItem,
                 ["meeting"] = meetingId,
                 ["number"] = c.Order.ToString(CultureInfo.InvariantCulture),
+                // Required by the schema: the item's position in its Meeting's agendaItem list, which holds only it.
+                ["order"] = 0,
                 ["name"] = paper.Title ?? cycle.Title,
                 ["public"] = c.Public,
                 ["consultation"] = consultationId,
@@ -112,14 +130,27 @@ public sealed class OParlExporter(IOptions<OParlOptions> options)
             if (c.MeetingDate is { } meetingDate) meeting["start"] = ReportingCalendar.StartOfDayIso(meetingDate);
             meeting["organization"] = new JsonArray(organization);
             meeting["agendaItem"] = new JsonArray(agendaItem);
-            meetings.Add(meeting.ToJsonString(Json));
+            meetings.Add(meeting);
         }
         paperJson["consultation"] = consultations;
         paperJson["created"] = Iso(cycle.CreateTime);
         paperJson["modified"] = Iso(cycle.UpdateTime);
 
-        return new OParlExport(paperJson.ToJsonString(Json), meetings, organizations.Values.Select(o => o.ToJsonString(Json)).ToList());
+        return new OParlObjects(paperJson, meetings, organizations.Values.ToList());
     }
+
+    /// <summary>The rendered report as an OParl File: its id resolves to this object, its URLs to the report itself.</summary>
+    private JsonObject ReportFile(Cycle cycle, string extension, string mimeType, string name) => new()
+    {
+        ["id"] = Ids.File(cycle.Id, extension),
+        ["type"] = OParlSchema.File,
+        ["name"] = $"{name}: {cycle.Title}",
+        ["fileName"] = $"bericht-{cycle.Id}.{extension}",
+        ["mimeType"] = mimeType,
+        ["accessUrl"] = Ids.Report(cycle.Id, extension),
+        ["downloadUrl"] = Ids.Report(cycle.Id, extension),
+        ["paper"] = new JsonArray(Ids.Paper(cycle.Id)),
+    };
 
     private static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

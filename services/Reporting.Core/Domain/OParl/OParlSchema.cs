@@ -5,6 +5,10 @@ namespace IntegrationServices.Reporting.Core.Domain.OParl;
 /// <summary>OParl 1.1 type URIs and the mapping of consultation roles to and from OParl's free text.</summary>
 public static class OParlSchema
 {
+    public const string Version = "https://schema.oparl.org/1.1/";
+    public const string System = "https://schema.oparl.org/1.1/System";
+    public const string Body = "https://schema.oparl.org/1.1/Body";
+    public const string File = "https://schema.oparl.org/1.1/File";
     public const string Paper = "https://schema.oparl.org/1.1/Paper";
     public const string Consultation = "https://schema.oparl.org/1.1/Consultation";
     public const string Meeting = "https://schema.oparl.org/1.1/Meeting";
