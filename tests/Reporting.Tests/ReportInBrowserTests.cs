@@ -154,9 +154,10 @@ public sealed partial class ReportInBrowserTests(ITestOutputHelper output)
             await component.SeedDemoData!(host.Services, ct);
 
         var cycle = await env.Reporting.Services.GetRequiredService<CycleApplication>().GetAsync("2018", ct);
-        var run = await env.Producer.StartRunAsync(cycle.Id, "browser-test", TimeSpan.FromMinutes(15), ct);
-        var computed = await env.Computation.ComputeAsync(new SnapshotInput(cycle.Id, cycle.ReferenceDate, cycle.KnowledgeCutoff, cycle.Scope), previous: null, ct);
-        Assert.Equal(Outcome.Succeeded, await env.Producer.StoreAsync(run, cycle.Id, computed, "browser-test", ct));
+        var due = new DueCycle(cycle.Id, cycle.ReferenceDate, cycle.ReportingDate, cycle.Scope, cycle.Version);
+        var policy = new AttemptPolicy("browser-test", SettleDelay: TimeSpan.Zero, AbandonAfter: TimeSpan.FromMinutes(15),
+            RetryBaseDelay: TimeSpan.FromSeconds(5), RetryMaxDelay: TimeSpan.FromMinutes(30));
+        Assert.Equal(Outcome.Succeeded, (await env.Producer.ProduceAsync(due, policy, ct)).Outcome);
 
         using var anonymous = env.Reporting.Http();
         var response = await anonymous.GetAsync("/reports/2018.html", ct);
