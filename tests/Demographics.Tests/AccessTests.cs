@@ -16,10 +16,11 @@ public sealed class AccessTests : DemographicsTest
         var anonymous = new DemographicsClient(Host.Invoker());
         await Rpc.FailsAsync(StatusCode.Unauthenticated, () => anonymous.ListAreasAsync(new ListAreasRequest()));
         await Rpc.FailsAsync(StatusCode.PermissionDenied, () => Client(Roles.Statistics).ListAuditRecordsAsync(new ListAuditRecordsRequest()));
-        // The worker may summarize and list observations, not read the catalogue.
+        // The worker may summarize, list observations and list the areas (the snapshot's area successions), not change anything.
         await Client(Roles.Worker).SummarizeAreasAsync(new SummarizeAreasRequest());
         await Client(Roles.Worker).ListObservationsAsync(new ListObservationsRequest());
-        await Rpc.FailsAsync(StatusCode.PermissionDenied, () => Client(Roles.Worker).ListAreasAsync(new ListAreasRequest()));
+        await Client(Roles.Worker).ListAreasAsync(new ListAreasRequest());
+        await Rpc.FailsAsync(StatusCode.PermissionDenied, () => Client(Roles.Worker).ListIndicatorsAsync(new ListIndicatorsRequest()));
     }
 
     [Fact]
@@ -31,7 +32,7 @@ public sealed class AccessTests : DemographicsTest
                 .Cast<AuthorizeAttribute>().Single().Policy);
         Assert.Equal(new Dictionary<string, string?>
         {
-            ["ListAreas"] = Policies.Read,
+            ["ListAreas"] = Policies.ReadOrWorker,
             ["CreateArea"] = Policies.Statistics,
             ["ListIndicators"] = Policies.Read,
             ["CreateIndicator"] = Policies.Statistics,

@@ -20,7 +20,8 @@ public sealed class KnowledgeCutoffTests
 
     private static async Task TakeQ1Async(SnapshotEnvironment env)
     {
-        var worker = await env.StartWorkerAsync();
+        // A settle delay shorter than the import's idle timeout, so the import below is still open when the worker runs.
+        var worker = await env.StartWorkerAsync(new Dictionary<string, string?> { ["Worker:SettleDelay"] = "00:00:05" });
         var taken = Assert.Single(await Worker(worker).RunOnceAsync(CancellationToken.None));
         Assert.Equal(Outcome.Succeeded, taken.Outcome);
     }
