@@ -13,7 +13,8 @@ internal sealed record ImportLimits(long MaxRows, TimeSpan IdleTimeout, TimeProv
 /// <summary>
 /// The receiving phase of an import: reading and validating its rows, and spooling the valid ones, run side
 /// by side, handing over batches through a queue (16 × 1,024 rows, enough to ride out a pause of either
-/// side): each is about half of the phase's work, so with two cores it takes as long as the slower half.
+/// side): each is about half of the phase's work, so on more than one core the phase takes as long as the
+/// slower half, not the sum.
 /// Only the spooling side touches the connection until the phase has ended. Nothing here touches the
 /// service's tables.
 /// </summary>

@@ -10,7 +10,7 @@ namespace IntegrationServices.ServiceDefaults.Storage;
 /// <summary>
 /// SQLite only: takes the write-ahead log's checkpoint of a bulk write off the caller's path. Once the log
 /// has grown past 1,000 pages, the commit that follows copies all of it into the database file before it
-/// returns: for an import of a million rows about 90 MB and 0.6 s (measured), which the caller waits for
+/// returns: for an import of a million rows tens of megabytes, which the caller would wait for
 /// although the data is already durable in the log. A bulk writer <see cref="Defer"/>s it on its
 /// connection and <see cref="Request"/>s it after the commit; it then runs here, in the background and
 /// PASSIVE, so it never blocks a reader or writer (SQLite's advice for applications that checkpoint in a
