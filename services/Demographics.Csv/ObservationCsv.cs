@@ -42,21 +42,33 @@ public static class ObservationCsv
         var records = new CsvRecordReader(text);
         var header = await records.ReadAsync(ct)
             ?? throw new ObservationCsvHeaderException([new CsvViolation("header", "the file is empty; expected a header row: indicator,area,reference_date,value[,status][,comment][,dim.<key>...]")]);
-        var columns = Columns(header);
+        var columns = Columns(header, records);
         var index = 0;
         while (await records.ReadAsync(ct) is { } record)
         {
-            if (record.Count == 1 && record[0].Length == 0) continue; // blank line
-            yield return Row(index++, records.RecordLine, record, header.Count, columns);
+            if (records.FieldCount == 1 && record[0].Length == 0 && records.OversizedFields.Count == 0) continue; // blank line
+            yield return Row(index++, records, record, header.Count, columns);
         }
     }
 
     private sealed record ColumnMap(int Indicator, int Area, int ReferenceDate, int Value, int Status, int Comment,
-        IReadOnlyList<(int Column, string Key)> Dimensions);
+        IReadOnlyList<(int Column, string Key)> Dimensions)
+    {
+        /// <summary>The field path a column's cell is reported under ("value", "dimensions[sex]").</summary>
+        public string FieldOf(int column) =>
+            column == Indicator ? "indicator" : column == Area ? "area" : column == ReferenceDate ? "reference_date"
+            : column == Value ? "value" : column == Status ? "status" : column == Comment ? "comment"
+            : $"dimensions[{Dimensions.First(d => d.Column == column).Key}]";
+    }
 
-    private static ColumnMap Columns(List<string> header)
+    private static ColumnMap Columns(List<string> header, CsvRecordReader records)
     {
         var violations = new List<CsvViolation>();
+        foreach (var column in records.OversizedFields)
+            violations.Add(new("header", $"column {column + 1}: longer than {CsvRecordReader.MaxFieldLength} characters, no column name"));
+        if (records.FieldCount > CsvRecordReader.MaxFields)
+            violations.Add(new("header", $"{records.FieldCount} columns, more than the {CsvRecordReader.MaxFields} a header may have"));
+        if (violations.Count > 0) throw new ObservationCsvHeaderException(violations);
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         var dimensions = new List<(int, string)>();
         for (var i = 0; i < header.Count; i++)
@@ -88,16 +100,24 @@ public static class ObservationCsv
 
     private static readonly IReadOnlyList<CsvViolation> NoViolations = [];
 
-    private static ObservationCsvRow Row(int index, int line, List<string> record, int columnCount, ColumnMap map)
+    private static ObservationCsvRow Row(int index, CsvRecordReader records, List<string> record, int columnCount, ColumnMap map)
     {
+        var line = records.RecordLine;
         List<CsvViolation>? violations = null;
-        void Add(string field, string description) => (violations ??= []).Add(new(FieldOf(index, field), description));
-        var observation = new Observation { Value = double.NaN, Status = (ObservationStatus)(-1) };
-        if (record.Count != columnCount)
+        void Add(string field, string description)
         {
-            Add("row", $"line {line}: has {record.Count} fields, the header has {columnCount}");
+            var path = FieldOf(index, field);
+            if (violations?.Any(v => v.Field == path) != true) (violations ??= []).Add(new(path, description)); // the first word on a field stands
+        }
+        var observation = new Observation { Value = double.NaN, Status = (ObservationStatus)(-1) };
+        if (records.FieldCount != columnCount)
+        {
+            Add("row", $"line {line}: has {records.FieldCount} fields, the header has {columnCount}");
             return new ObservationCsvRow(index, line, observation, violations!);
         }
+        // A cell too long to be valid was not kept (it reads as empty): say so, in place of what its emptiness would cause.
+        foreach (var column in records.OversizedFields)
+            Add(map.FieldOf(column), $"line {line}: longer than {CsvRecordReader.MaxFieldLength} characters; it was not read");
 
         observation.Indicator = record[map.Indicator].Trim();
         observation.Area = record[map.Area].Trim();

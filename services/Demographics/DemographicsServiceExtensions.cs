@@ -3,6 +3,7 @@ using IntegrationServices.Demographics.Application;
 using IntegrationServices.Demographics.Storage;
 using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.ServiceDefaults.Storage;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationServices.Demographics;
 
@@ -15,6 +16,8 @@ public static class DemographicsServiceExtensions
     public static WebApplicationBuilder AddDemographicsService(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults(Identity, Ports);
+        builder.Services.AddOptions<ImportOptions>().Bind(builder.Configuration.GetSection(ImportOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ImportOptions>, ImportOptions.Validation>();
         builder.Services.AddSingleton<CatalogueRepository>();
         builder.Services.AddSingleton<ObservationRepository>();
         builder.Services.AddSingleton<CatalogueApplication>();

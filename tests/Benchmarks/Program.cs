@@ -6,6 +6,7 @@ var name = args.FirstOrDefault() ?? "";
 return name switch
 {
     "demographics-import" => await DemographicsImportBenchmark.RunAsync(args[1..]),
+    "demographics-reads" => await DemographicsReadsBenchmark.RunAsync(args[1..]),
     "snapshot" => await RunSnapshotAsync(args[1..]),
     _ => Usage(),
 };
@@ -32,6 +33,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         Usage: dotnet run -c Release --project tests/Benchmarks -- demographics-import [--rows N] [--runs N]
+               dotnet run -c Release --project tests/Benchmarks -- demographics-reads [--other N] [--calls N]
                dotnet run -c Release --project tests/Benchmarks -- snapshot [scales, e.g. 1,10,100]
         """);
     return 2;

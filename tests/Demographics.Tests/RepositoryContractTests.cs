@@ -67,7 +67,7 @@ public abstract class RepositoryContract : IAsyncLifetime
     public async Task Migrations_seed_the_real_area_sets_with_successors()
     {
         SkipUnlessAvailable();
-        var areas = await Database.ReadAsync(db => Host.Services.GetRequiredService<CatalogueRepository>().LoadAreasAsync(db, CancellationToken.None), CancellationToken.None);
+        var areas = await Database.ReadAsync(db => Host.Services.GetRequiredService<CatalogueRepository>().LoadAreasAsync(db, knownAt: null, CancellationToken.None), CancellationToken.None);
         Assert.Equal(19, areas.All.Count(a => !a.IsCity && a.ValidOn(new DateOnly(2021, 10, 31))));
         Assert.Equal(12, areas.All.Count(a => !a.IsCity && a.ValidOn(new DateOnly(2021, 11, 1))));
         Assert.Equal(["130"], areas.Find("132-bis-2021")!.Successors);

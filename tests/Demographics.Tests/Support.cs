@@ -8,7 +8,7 @@ namespace IntegrationServices.Demographics.Tests;
 /// <summary>A fresh Demographics host (own SQLite file, fake clock) per test class instance, i.e. per test.</summary>
 public abstract class DemographicsTest : IAsyncLifetime
 {
-    protected static readonly RpcAssert Rpc = new("integration.demographics.v1");
+    internal static readonly RpcAssert Rpc = new("integration.demographics.v1");
 
     protected TestHost Host { get; private set; } = null!;
 
@@ -35,7 +35,7 @@ public abstract class DemographicsTest : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    protected static Observation Obs(string indicator, string area, Google.Type.Date? date, double value,
+    internal static Observation Obs(string indicator, string area, Google.Type.Date? date, double value,
         string? comment = null, params (string Key, string Value)[] dimensions)
     {
         var o = new Observation { Indicator = indicator, Area = area, ReferenceDate = date, Value = value, Comment = comment ?? "" };
@@ -43,7 +43,7 @@ public abstract class DemographicsTest : IAsyncLifetime
         return o;
     }
 
-    protected static async Task<long> ImportAsync(DemographicsClient client, IEnumerable<Observation> observations, int batchSize = 500)
+    internal static async Task<long> ImportAsync(DemographicsClient client, IEnumerable<Observation> observations, int batchSize = 500)
     {
         using var call = client.ImportObservations();
         foreach (var chunk in observations.Chunk(batchSize))

@@ -21,6 +21,7 @@ public static class AreaMapping
             ValidFrom = entry.ValidFrom?.ToProto(),
             ValidTo = entry.ValidTo?.ToProto(),
             Description = entry.Description,
+            RecordTime = entry.RecordTime.ToProto(),
         };
         area.Successors.AddRange(entry.Successors.Select(Areas.Format));
         return area;

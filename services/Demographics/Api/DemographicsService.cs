@@ -25,8 +25,9 @@ public sealed class DemographicsService(
     {
         var validator = new Validator();
         var asOf = validator.Date(request.AsOf, "as_of");
+        var knownAt = validator.Instant(request.KnownAt, "known_at");
         validator.ThrowIfInvalid();
-        var page = await catalogue.ListAreasAsync(request.PageSize, request.PageToken, asOf, context.CancellationToken);
+        var page = await catalogue.ListAreasAsync(request.PageSize, request.PageToken, asOf, knownAt, context.CancellationToken);
         return new ListAreasResponse { Areas = { page.Rows.Select(a => a.ToProto()) }, NextPageToken = page.NextPageToken };
     }
 
@@ -69,9 +70,22 @@ public sealed class DemographicsService(
     private static async IAsyncEnumerable<ImportRow> Rows(IAsyncStreamReader<ImportObservationsRequest> requests, [EnumeratorCancellation] CancellationToken ct)
     {
         var index = 0;
-        while (await requests.MoveNext(ct))
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await requests.MoveNext(ct);
+            }
+            catch (IOException e)
+            {
+                // Kestrel: "The client reset the request stream." The client cancelled; the call's token may learn it a moment later.
+                throw new RpcException(new Status(StatusCode.Cancelled, "The client reset the stream; nothing was imported.", e));
+            }
+            if (!more) yield break;
             foreach (var observation in requests.Current.Observations)
                 yield return new ImportRow(index++, observation);
+        }
     }
 
     [Authorize(Policy = Policies.ReadOrWorker)]

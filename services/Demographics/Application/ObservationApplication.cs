@@ -27,14 +27,14 @@ public sealed class ObservationApplication(Database database, CatalogueRepositor
     /// <summary>
     /// The summary per district of the area set valid on <paramref name="areaSetDate"/> (default: the as-of
     /// date) and city-wide, from the data as of <paramref name="asOf"/> (default: today in Berlin) as known
-    /// at <paramref name="knownAt"/> (default: now).
+    /// at <paramref name="knownAt"/> (default: now): the observations and the area catalogue both as then.
     /// </summary>
     public async Task<AreaSummaryResult> SummarizeAsync(DateOnly? asOf, DateTime? knownAt, DateOnly? areaSetDate, CancellationToken ct)
     {
         var day = asOf ?? BusinessCalendar.Today(clock);
         var known = knownAt ?? clock.GetUtcNow().UtcDateTime;
         var (areas, totals) = await database.ReadAsync(async db =>
-            (await catalogue.LoadAreasAsync(db, ct), await observations.LatestTotalsAsync(db, day, known, ct)), ct);
+            (await catalogue.LoadAreasAsync(db, known, ct), await observations.LatestTotalsAsync(db, day, known, ct)), ct);
         return AreaSummarizer.Summarize(areas, totals, areaSetDate ?? day);
     }
 }

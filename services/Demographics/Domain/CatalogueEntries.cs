@@ -17,6 +17,15 @@ public sealed class AreaEntry
     /// <summary>The ids of the areas this one was merged into when it ended.</summary>
     public IReadOnlyList<string> Successors { get; init; } = [];
 
+    /// <summary>
+    /// When the area was recorded (<see cref="KnownSinceAlways"/> for the reference data of the migrations);
+    /// an answer as known at an earlier instant does not contain it.
+    /// </summary>
+    public DateTime RecordTime { get; init; } = KnownSinceAlways;
+
+    /// <summary>The record time of reference data: known before any answer could have been asked for.</summary>
+    public static readonly DateTime KnownSinceAlways = DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
+
     public bool IsCity => Kind == AreaKind.City;
 
     public bool ValidOn(DateOnly date) => (ValidFrom is null || ValidFrom <= date) && (ValidTo is null || ValidTo >= date);

@@ -18,13 +18,12 @@ public sealed record ImportRow(int Index, Observation Observation, IReadOnlyList
     }
 }
 
-/// <summary>A validated observation on its way into the bulk path; <paramref name="Status"/> is the stored status name.</summary>
+/// <summary>A validated observation on its way into the spool; <paramref name="Status"/> is the stored status name.</summary>
 public readonly record struct NewObservation(ImportSeries Series, DateOnly ReferenceDate, double Value, string Status, string? Comment);
 
 /// <summary>
 /// One series (indicator, area, dimensions) of an import: the validation makes one per distinct key, which
-/// all rows of the series share, so that the bulk writer can look each series up once and remember its
-/// stored id here.
+/// all rows of the series share, so that the spool stores each series once and its rows name it by number.
 /// </summary>
 public sealed class ImportSeries(string indicatorId, string areaId, string dimensions)
 {
@@ -32,8 +31,8 @@ public sealed class ImportSeries(string indicatorId, string areaId, string dimen
     public string AreaId { get; } = areaId;
     public string Dimensions { get; } = dimensions;
 
-    /// <summary>The series' id in the database, once the bulk writer has looked it up or created it.</summary>
-    public long? StoredId { get; set; }
+    /// <summary>The series' number in the import's spool, once its first row has been spooled.</summary>
+    public int? SpoolId { get; set; }
 }
 
 /// <summary>Field paths of import violations: "observations[4711].area", the same as the CSV reader's.</summary>

@@ -10,32 +10,43 @@ public sealed class CatalogueRepository(Database database)
 {
     private readonly CatalogueSql _sql = new(database.Dialect);
 
-    /// <summary>Every area with its successors.</summary>
-    public async Task<AreaCatalogue> LoadAreasAsync(DbScope db, CancellationToken ct) =>
-        new(await WithSuccessorsAsync(db, await db.QueryAsync<AreaRow>(_sql.AllAreas, null, ct), ct));
+    /// <summary>Every area with its successors as known at <paramref name="knownAt"/> (null: everything recorded).</summary>
+    public async Task<AreaCatalogue> LoadAreasAsync(DbScope db, DateTime? knownAt, CancellationToken ct)
+    {
+        var known = Known(knownAt);
+        return new(await WithSuccessorsAsync(db, await db.QueryAsync<AreaRow>(_sql.AllAreas, new { KnownAt = known }, ct), known, ct));
+    }
 
-    /// <summary>Up to <paramref name="limit"/> areas after the id <paramref name="after"/>; with <paramref name="asOf"/> only those valid then.</summary>
-    public async Task<IReadOnlyList<AreaEntry>> PageAreasAsync(DbScope db, string after, DateOnly? asOf, int limit, CancellationToken ct)
+    /// <summary>
+    /// Up to <paramref name="limit"/> areas after the id <paramref name="after"/>, as known at <paramref name="knownAt"/>;
+    /// with <paramref name="asOf"/> only those valid then.
+    /// </summary>
+    public async Task<IReadOnlyList<AreaEntry>> PageAreasAsync(DbScope db, string after, DateOnly? asOf, DateTime knownAt, int limit, CancellationToken ct)
     {
         var rows = await db.QueryAsync<AreaRow>(_sql.AreaPage,
-            new { After = after, AnyDate = asOf is null ? 1 : 0, AsOf = asOf ?? DateOnly.MinValue, Limit = limit }, ct);
-        return await WithSuccessorsAsync(db, rows, ct);
+            new { After = after, KnownAt = knownAt, AnyDate = asOf is null ? 1 : 0, AsOf = asOf ?? DateOnly.MinValue, Limit = limit }, ct);
+        return await WithSuccessorsAsync(db, rows, knownAt, ct);
     }
 
     public async Task<AreaEntry?> FindAreaAsync(DbScope db, string id, CancellationToken ct) =>
         await db.QuerySingleOrDefaultAsync<AreaRow>(_sql.AreaById, new { Id = id }, ct) is { } row
-            ? (await WithSuccessorsAsync(db, [row], ct))[0]
+            ? (await WithSuccessorsAsync(db, [row], Known(null), ct))[0]
             : null;
 
-    public async Task InsertAreaAsync(DbScope db, AreaEntry area, CancellationToken ct)
+    /// <summary>Adds the area and its successor links, all recorded at <paramref name="recordTime"/>.</summary>
+    public async Task InsertAreaAsync(DbScope db, AreaEntry area, DateTime recordTime, CancellationToken ct)
     {
         await db.ExecuteAsync(_sql.InsertArea, new
         {
             area.Id, area.Code, area.Title, Kind = ProtoEnum<AreaKind>.Name(area.Kind), area.ParentId, area.ValidFrom, area.ValidTo, area.Description,
+            RecordTime = recordTime,
         }, ct);
         foreach (var successor in area.Successors)
-            await db.ExecuteAsync(_sql.InsertSuccessor, new SuccessorRow { AreaId = area.Id, SuccessorId = successor }, ct);
+            await db.ExecuteAsync(_sql.InsertSuccessor, new { AreaId = area.Id, SuccessorId = successor, RecordTime = recordTime }, ct);
     }
+
+    /// <summary>"Known at" for a query: null means everything recorded so far.</summary>
+    private static DateTime Known(DateTime? knownAt) => knownAt ?? DateTime.MaxValue;
 
     /// <summary>Every indicator, by id.</summary>
     public async Task<IReadOnlyDictionary<string, IndicatorEntry>> LoadIndicatorsAsync(DbScope db, CancellationToken ct) =>
@@ -53,11 +64,11 @@ public sealed class CatalogueRepository(Database database)
             indicator.Id, indicator.Title, Unit = ProtoEnum<IndicatorUnit>.Name(indicator.Unit), indicator.Definition, indicator.Source,
         }, ct);
 
-    private async Task<IReadOnlyList<AreaEntry>> WithSuccessorsAsync(DbScope db, IReadOnlyList<AreaRow> areas, CancellationToken ct)
+    private async Task<IReadOnlyList<AreaEntry>> WithSuccessorsAsync(DbScope db, IReadOnlyList<AreaRow> areas, DateTime knownAt, CancellationToken ct)
     {
         if (areas.Count == 0) return [];
         // The successor table is small (one row per merged district): one read, joined in memory.
-        var successors = (await db.QueryAsync<SuccessorRow>(_sql.AllSuccessors, null, ct))
+        var successors = (await db.QueryAsync<SuccessorRow>(_sql.AllSuccessors, new { KnownAt = knownAt }, ct))
             .ToLookup(s => s.AreaId, s => s.SuccessorId, StringComparer.Ordinal);
         return areas.Select(a => new AreaEntry
         {
@@ -70,6 +81,7 @@ public sealed class CatalogueRepository(Database database)
             ValidTo = a.ValidTo,
             Description = a.Description,
             Successors = successors[a.Id].ToList(),
+            RecordTime = a.RecordTime,
         }).ToList();
     }
 

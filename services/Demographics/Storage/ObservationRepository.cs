@@ -2,16 +2,14 @@ using System.Data;
 using Dapper;
 using IntegrationServices.Demographics.Domain;
 using IntegrationServices.ServiceDefaults.Storage;
-using Microsoft.Data.SqlClient;
-using Microsoft.Data.Sqlite;
 
 namespace IntegrationServices.Demographics.Storage;
 
-/// <summary>Reads observations (with time travel) and opens the dialect's bulk path for imports.</summary>
+/// <summary>Reads observations (with time travel); writes them as import batches through the dialect's spool.</summary>
 public sealed class ObservationRepository(Database database)
 {
     private readonly ObservationSql _sql = new(database.Dialect);
-    private readonly ObservationBulkSql _bulkSql = new();
+    private readonly ImportBatchSql _batchSql = new(database.Dialect);
 
     /// <summary>
     /// Up to <paramref name="limit"/> observations after <paramref name="after"/> in listing order, as known at
@@ -55,10 +53,17 @@ public sealed class ObservationRepository(Database database)
     public async Task<bool> AnyAsync(DbScope db, CancellationToken ct) =>
         await db.ExecuteScalarAsync<long?>(_sql.AnyObservation, null, ct) is not null;
 
-    /// <summary>The dialect's bulk path, inside the transaction of <paramref name="db"/>; every row it writes is stamped <paramref name="recordTime"/>.</summary>
-    public async Task<ObservationBulkWriter> OpenBulkWriterAsync(DbScope db, DateTime recordTime, CancellationToken ct) =>
+    /// <summary>A new, empty spool on the import's connection (see <see cref="ObservationSpool"/>).</summary>
+    public async Task<ObservationSpool> OpenSpoolAsync(ImportConnection connection, CancellationToken ct) =>
         database.Dialect.Provider == StorageProvider.SqlServer
-            ? await SqlServerObservationWriter.OpenAsync((SqlConnection)db.Connection, (SqlTransaction)db.Transaction!, _bulkSql,
-                recordTime, db.CommandTimeoutSeconds, ct)
-            : new SqliteObservationWriter((SqliteConnection)db.Connection, _bulkSql, recordTime);
+            ? await SqlServerObservationSpool.CreateAsync(connection, ct)
+            : await SqliteObservationSpool.CreateAsync(connection, ct);
+
+    /// <summary>Adds an import batch, without a record time yet (see <see cref="StampBatchAsync"/>); returns its id.</summary>
+    public Task<long> InsertBatchAsync(DbScope db, CancellationToken ct) =>
+        db.ExecuteScalarAsync<long>(_batchSql.Insert, null, ct);
+
+    /// <summary>Gives the batch its record time: the last statement of its import's transaction.</summary>
+    public Task StampBatchAsync(DbScope db, long batchId, DateTime recordTime, CancellationToken ct) =>
+        db.ExecuteAsync(_batchSql.Stamp, new { Id = batchId, RecordTime = recordTime }, ct);
 }

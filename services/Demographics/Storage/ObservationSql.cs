@@ -41,12 +41,13 @@ public sealed class ObservationSql(SqlDialect dialect)
         /// </summary>
         public static string Query(SqlDialect dialect, string conditions, string after) => $"""
             WITH revisions AS (
-                SELECT o.id, o.series_id, s.indicator_id, s.area_id, o.reference_date, s.dimensions, o.value, o.status, o.comment, o.record_time,
+                SELECT o.id, o.series_id, s.indicator_id, s.area_id, o.reference_date, s.dimensions, o.value, o.status, o.comment, b.record_time,
                        ROW_NUMBER() OVER (PARTITION BY o.series_id, o.reference_date
-                                          ORDER BY o.record_time DESC, o.id DESC) AS revision_rank
+                                          ORDER BY b.record_time DESC, o.id DESC) AS revision_rank
                 FROM observations AS o
                 JOIN series AS s ON s.series_id = o.series_id
-                WHERE o.record_time <= @KnownAt AND o.reference_date <= @AsOf{conditions}
+                JOIN import_batches AS b ON b.id = o.batch_id
+                WHERE b.record_time <= @KnownAt AND o.reference_date <= @AsOf{conditions}
             ), current_rows AS (
                 SELECT id, indicator_id, area_id, reference_date, dimensions, value, status, comment, record_time,
                        ROW_NUMBER() OVER (PARTITION BY series_id

@@ -11,6 +11,7 @@ public sealed class AreaRow
     public DateOnly? ValidFrom { get; init; }
     public DateOnly? ValidTo { get; init; }
     public string Description { get; init; } = "";
+    public DateTime RecordTime { get; init; }
 }
 
 public sealed class SuccessorRow

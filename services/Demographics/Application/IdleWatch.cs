@@ -1,0 +1,46 @@
+namespace IntegrationServices.Demographics.Application;
+
+/// <summary>
+/// Notices an import whose client has gone quiet: <see cref="Token"/> is cancelled once no
+/// <see cref="Progress"/> was reported for the timeout. The watch looks four times per timeout on the
+/// service's clock (so tests move a fake clock instead of waiting), which ends a quiet import between one
+/// and one and a quarter timeouts after its last row; a row only writes a timestamp.
+/// </summary>
+internal sealed class IdleWatch : IDisposable
+{
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _timeout;
+    private readonly CancellationTokenSource _expired = new();
+    private readonly ITimer _timer;
+    private long _lastProgress;
+
+    public IdleWatch(TimeProvider clock, TimeSpan timeout)
+    {
+        (_clock, _timeout) = (clock, timeout);
+        _lastProgress = clock.GetTimestamp();
+        var period = timeout / 4;
+        _timer = clock.CreateTimer(_ => Check(), null, period, period);
+    }
+
+    /// <summary>Cancelled once the client has been quiet for the timeout.</summary>
+    public CancellationToken Token => _expired.Token;
+
+    public bool Expired => _expired.IsCancellationRequested;
+
+    public TimeSpan Timeout => _timeout;
+
+    public void Progress() => Volatile.Write(ref _lastProgress, _clock.GetTimestamp());
+
+    private void Check()
+    {
+        if (_clock.GetElapsedTime(Volatile.Read(ref _lastProgress)) < _timeout) return;
+        try { _expired.Cancel(); }
+        catch (ObjectDisposedException) { } // the import ended meanwhile
+    }
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        _expired.Dispose();
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using IntegrationServices.Demographics.Storage;
+using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.ServiceDefaults.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace IntegrationServices.Demographics.Tests;
+
+/// <summary>
+/// The reads that name what they want find it through indexes (EXPLAIN QUERY PLAN on SQLite), so their cost
+/// does not grow with the observations of other series: ListObservations for one series or one area, and
+/// SummarizeAreas' totals for a date. The Benchmarks' demographics-reads mode measures the same at 1,000,000
+/// observations.
+/// </summary>
+public sealed partial class QueryPlanTests : DemographicsTest
+{
+    private static readonly ObservationSql Sql = new(SqlDialect.Sqlite);
+
+    [Theory]
+    [InlineData("indicator = population_total AND area = 130", false)]
+    [InlineData("indicator = population_total AND area = 130", true)]
+    [InlineData("indicator = \"indicators/population_total\" AND area = \"areas/130\" AND reference_date >= \"2016-01-01\"", false)]
+    [InlineData("area = 130", false)]
+    [InlineData("area = 130 AND reference_date = \"2016-12-31\"", true)]
+    public async Task A_listing_that_names_its_series_seeks_them_and_never_scans_the_observations(string filter, bool keyset)
+    {
+        var plan = await PlanAsync(Sql.ObservationPage(ObservationSql.Filters.Parse(filter), keyset));
+        Assert.DoesNotContain(plan, line => FullScanOfObservations().IsMatch(line));
+        Assert.Contains(plan, line => line.Contains("SEARCH s USING") && line.Contains("area_id=?"));
+        Assert.Contains(plan, line => line.Contains("SEARCH o USING INDEX ix_observations_series (series_id=?"));
+    }
+
+    [Fact]
+    public async Task The_summary_seeks_the_totals_of_its_indicators_and_passes_no_broken_down_series()
+    {
+        var plan = await PlanAsync(Sql.LatestTotals);
+        Assert.DoesNotContain(plan, line => FullScanOfObservations().IsMatch(line));
+        Assert.Contains(plan, line => line.Contains("SEARCH s USING") && line.Contains("(dimensions=? AND indicator_id=?)"));
+        Assert.Contains(plan, line => line.Contains("SEARCH o USING INDEX ix_observations_series (series_id=?"));
+    }
+
+    /// <summary>A table scan of the observations (alias o), with or without an index to walk it in order.</summary>
+    [GeneratedRegex(@"\bSCAN o\b")]
+    private static partial Regex FullScanOfObservations();
+
+    /// <summary>The plan of <paramref name="sql"/> on the service's database, holding some data, every parameter bound.</summary>
+    private async Task<List<string>> PlanAsync(string sql)
+    {
+        await ImportAsync(Client(Roles.Statistics), ImportTests.ManyRows(2000));
+        await using var db = new SqliteConnection($"Data Source={DatabaseFile}");
+        await db.OpenAsync();
+        await using var command = db.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var name in Parameters().Matches(sql).Select(m => m.Value).Distinct()) command.Parameters.AddWithValue(name, "1");
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
+        return plan;
+    }
+
+    [GeneratedRegex(@"@\w+")]
+    private static partial Regex Parameters();
+}
