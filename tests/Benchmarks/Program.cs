@@ -1,5 +1,6 @@
 using System.Globalization;
 using IntegrationServices.Benchmarks;
+using IntegrationServices.Benchmarks.ReadPath;
 
 // One entry per benchmark; each prints its own measurements and the ratio to a baseline measured in the same run.
 var name = args.FirstOrDefault() ?? "";
@@ -8,6 +9,7 @@ return name switch
     "demographics-import" => await DemographicsImportBenchmark.RunAsync(args[1..]),
     "demographics-reads" => await DemographicsReadsBenchmark.RunAsync(args[1..]),
     "snapshot" => await RunSnapshotAsync(args[1..]),
+    "read-path" => await ReadPathBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -35,6 +37,7 @@ static int Usage()
         Usage: dotnet run -c Release --project tests/Benchmarks -- demographics-import [--rows N] [--runs N]
                dotnet run -c Release --project tests/Benchmarks -- demographics-reads [--other N] [--calls N]
                dotnet run -c Release --project tests/Benchmarks -- snapshot [scales, e.g. 1,10,100]
+               dotnet run -c Release --project tests/Benchmarks -- read-path [--sizes 100,1000,10000,100000] [--duration S] [--warm-up S]
         """);
     return 2;
 }

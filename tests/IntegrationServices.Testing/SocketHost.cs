@@ -1,94 +1,102 @@
 using System.Net;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using IntegrationServices.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IntegrationServices.Testing;
 
 /// <summary>
-/// One service's real composition on real Kestrel sockets (127.0.0.1, ports the kernel picks), with a real
-/// SQLite file in a fresh directory and a fake clock, for behaviour that is about connections, streams and
-/// HTTP: a client that stalls, cancels, or sends more than it may. Otherwise like <see cref="TestHost"/>.
+/// A composition on real Kestrel sockets: the gRPC endpoint (h2c) and the HTTP/1.1 endpoint on loopback
+/// ports the kernel picks at bind time (port 0), so parallel test processes never race for a port. For
+/// behaviour that is about connections, streams and flow control, which TestServer does not have.
 /// </summary>
 public sealed class SocketHost : IAsyncDisposable
 {
     private readonly List<GrpcChannel> _channels = [];
+
     private bool _stopped;
 
-    private SocketHost(WebApplication app, FakeTimeProvider clock, string dataDirectory, Uri grpc, Uri http)
+    private SocketHost(WebApplication app, Uri grpc, Uri http, string dataDirectory, TimeProvider time)
     {
-        (App, Clock, DataDirectory, GrpcAddress, HttpAddress) = (app, clock, dataDirectory, grpc, http);
+        App = app;
+        Time = time;
+        GrpcAddress = grpc;
+        HttpAddress = http;
+        DataDirectory = dataDirectory;
     }
 
     public WebApplication App { get; }
 
-    public FakeTimeProvider Clock { get; }
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>The clock the host runs on.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>The fake clock the host runs on (every host does unless it was started on another clock).</summary>
+    public FakeTimeProvider Clock => Time as FakeTimeProvider ?? throw new InvalidOperationException("This host runs on a real clock.");
+
+    public Uri GrpcAddress { get; }
+
+    public Uri HttpAddress { get; }
 
     public string DataDirectory { get; }
 
-    /// <summary>The h2c endpoint (gRPC).</summary>
-    public Uri GrpcAddress { get; }
-
-    /// <summary>The HTTP/1.1 endpoint (probes, JSON, CSV).</summary>
-    public Uri HttpAddress { get; }
-
-    public IServiceProvider Services => App.Services;
-
+    /// <summary>
+    /// Starts <paramref name="add"/>/<paramref name="map"/> with a fresh SQLite directory, Jwt mode with the
+    /// test signing key and <paramref name="clock"/> (the fixed test clock unless given); <paramref name="settings"/> win.
+    /// </summary>
     public static async Task<SocketHost> StartAsync(Action<WebApplicationBuilder> add, Action<WebApplication> map,
-        IDictionary<string, string?>? settings = null, FakeTimeProvider? clock = null)
+        IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
         clock ??= TestHost.NewClock();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        var config = new Dictionary<string, string?>
+        var builder = TestHost.Builder(dataDirectory, new Dictionary<string, string?>
         {
-            ["Storage:Provider"] = "Sqlite",
-            ["Storage:DataDirectory"] = dataDirectory,
-            ["Auth:Mode"] = "Jwt",
-            ["Auth:SigningKey"] = TestTokens.SigningKey,
-            // Port 0: the kernel picks free ports at bind time, so parallel tests never collide.
             ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
             ["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0",
-        };
-        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
-        builder.Configuration.AddInMemoryCollection(config);
-        builder.Services.AddSingleton<TimeProvider>(clock);
+            ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
+        }, settings, clock);
         add(builder);
         var app = builder.Build();
         map(app);
         await app.StartAsync();
 
-        // The HTTP/1.1 endpoint is the one that answers /healthz; the other is h2c-only gRPC.
-        var urls = app.Urls.Select(u => new Uri(u)).ToList();
-        using var probe = new HttpClient { DefaultRequestVersion = HttpVersion.Version11, Timeout = TimeSpan.FromSeconds(30) };
-        var http = await AnswersHttp1Async(probe, urls[0]) ? urls[0] : urls[1];
-        return new SocketHost(app, clock, dataDirectory, urls.Single(u => u != http), http);
+        var ports = app.Urls.Select(u => new Uri(u)).ToList();
+        using var http2 = new HttpClient
+        {
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        // The endpoint that speaks HTTP/2 without TLS (prior knowledge) is the gRPC one; the other refuses it.
+        var grpcAddress = await SpeaksHttp2Async(http2, ports[0]) ? ports[0] : ports[1];
+        return new SocketHost(app, grpcAddress, ports.Single(p => p != grpcAddress), dataDirectory, clock);
     }
 
-    private static async Task<bool> AnswersHttp1Async(HttpClient http, Uri address)
+    private static async Task<bool> SpeaksHttp2Async(HttpClient http2, Uri address)
     {
-        try { return (await http.GetAsync(new Uri(address, "/healthz"))).IsSuccessStatusCode; }
+        try
+        {
+            using var response = await http2.GetAsync(address);
+            return true;
+        }
         catch (HttpRequestException) { return false; }
     }
 
-    /// <summary>A channel of its own (its own HTTP/2 connection) acting with the given roles (admin when none are named).</summary>
-    public CallInvoker As(params string[] roles)
+    /// <summary>A channel of its own (one HTTP/2 connection) whose calls carry the given bearer token (none for null).</summary>
+    public CallInvoker Invoker(string? token = null)
     {
         var channel = GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
-        _channels.Add(channel);
-        var token = TestTokens.For(roles.Length == 0 ? [Roles.Admin] : roles);
-        return channel.Intercept(metadata =>
-        {
-            metadata.Add("authorization", "Bearer " + token);
-            return metadata;
-        });
+        lock (_channels) _channels.Add(channel);
+        return TestTokens.Carrying(channel, token);
     }
+
+    /// <summary>A channel acting with the given roles (admin when none are named).</summary>
+    public CallInvoker As(params string[] roles) => Invoker(TestTokens.For(roles.Length == 0 ? [Roles.Admin] : roles));
 
     /// <summary>An HTTP/1.1 client of the HTTP endpoint.</summary>
     public HttpClient Http() => new() { BaseAddress = HttpAddress, DefaultRequestVersion = HttpVersion.Version11, Timeout = TimeSpan.FromSeconds(60) };
@@ -101,7 +109,8 @@ public sealed class SocketHost : IAsyncDisposable
     {
         if (_stopped) return;
         _stopped = true;
-        foreach (var channel in _channels) channel.Dispose();
+        lock (_channels)
+            foreach (var channel in _channels) channel.Dispose();
         await App.StopAsync();
     }
 

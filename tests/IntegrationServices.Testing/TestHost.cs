@@ -57,8 +57,24 @@ public sealed class TestHost : IAsyncDisposable
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        var builder = Builder(dataDirectory, new Dictionary<string, string?>(), settings, clock);
         builder.WebHost.UseTestServer();
+        add(builder);
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync();
+        return new TestHost(app, clock, dataDirectory);
+    }
+
+    /// <summary>
+    /// What every test host starts from: SQLite in <paramref name="dataDirectory"/>, Jwt mode with the test
+    /// signing key, <paramref name="clock"/>; then <paramref name="defaults"/> of the kind of host, then the
+    /// test's own <paramref name="settings"/>, which win.
+    /// </summary>
+    internal static WebApplicationBuilder Builder(string dataDirectory, IDictionary<string, string?> defaults,
+        IDictionary<string, string?>? settings, TimeProvider clock)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         var config = new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "Sqlite",
@@ -66,14 +82,10 @@ public sealed class TestHost : IAsyncDisposable
             ["Auth:Mode"] = "Jwt",
             ["Auth:SigningKey"] = TestTokens.SigningKey,
         };
-        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
+        foreach (var (k, v) in defaults.Concat(settings ?? new Dictionary<string, string?>())) config[k] = v;
         builder.Configuration.AddInMemoryCollection(config);
-        builder.Services.AddSingleton<TimeProvider>(clock);
-        add(builder);
-        var app = builder.Build();
-        map(app);
-        await app.StartAsync();
-        return new TestHost(app, clock, dataDirectory);
+        builder.Services.AddSingleton(clock);
+        return builder;
     }
 
     /// <summary>A channel whose calls carry the given bearer token (none for null).</summary>
@@ -85,13 +97,7 @@ public sealed class TestHost : IAsyncDisposable
             MaxReceiveMessageSize = 64 * 1024 * 1024,
         });
         _channels.Add(channel);
-        return token is null
-            ? channel.CreateCallInvoker()
-            : channel.Intercept(metadata =>
-            {
-                metadata.Add("authorization", "Bearer " + token);
-                return metadata;
-            });
+        return TestTokens.Carrying(channel, token);
     }
 
     /// <summary>A channel acting with the given roles (admin when none are named).</summary>
@@ -118,6 +124,16 @@ public static class TestTokens
 
     public static string For(string[] roles, string[]? units = null, string subject = "test-user", string? name = "Test User") =>
         TokenIssuer.Create(Options, subject, roles, units, name);
+
+    /// <summary>The channel's calls with <c>authorization: Bearer {token}</c> (none for null).</summary>
+    public static CallInvoker Carrying(GrpcChannel channel, string? token) =>
+        token is null
+            ? channel.CreateCallInvoker()
+            : channel.Intercept(metadata =>
+            {
+                metadata.Add("authorization", "Bearer " + token);
+                return metadata;
+            });
 
     public static string Expired(params string[] roles) =>
         TokenIssuer.Create(Options, "test-user", roles, now: DateTime.UtcNow.AddHours(-3), lifetime: TimeSpan.FromHours(1));

@@ -47,14 +47,26 @@ public sealed class MeasureApplication(
             cursor => database.ReadAsync(db => measures.ListAsync(db, selection.At(cursor.Now), cursor.After, cursor.Limit, ct), ct),
             row => row.Id);
 
-    /// <summary>StreamMeasures: the same selection without paging; the connection stays open while the caller reads.</summary>
+    /// <summary>
+    /// StreamMeasures: the same selection without paging, read in keyset batches of <see cref="StreamBatch"/>,
+    /// each on a connection of its own that is released before the batch is sent: a caller that reads
+    /// slowly, or stops, holds no connection and no read snapshot, and memory stays that of one batch.
+    /// Every batch answers for the same instant, as the pages of ListMeasures do.
+    /// </summary>
     public async IAsyncEnumerable<MeasureRow> StreamAsync(MeasureSelection selection, [EnumeratorCancellation] CancellationToken ct)
     {
         var query = selection.At(Now);
-        await using var connection = await database.OpenAsync(ct);
-        await foreach (var row in measures.StreamAsync(new DbScope(connection, null, database.CommandTimeout), query, ct))
-            yield return row;
+        for (var after = 0L; ;)
+        {
+            var batch = await database.ReadAsync(db => measures.ListAsync(db, query, after, StreamBatch, ct), ct);
+            foreach (var row in batch) yield return row;
+            if (batch.Count < StreamBatch) yield break;
+            after = batch[^1].Id;
+        }
     }
+
+    /// <summary>Measures read at a time by <see cref="StreamAsync"/>: the largest list page.</summary>
+    public const int StreamBatch = Paging.MaxPageSize;
 
     /// <summary>UpdateMeasure: a new version with the patched fields (none when nothing changes), under the caller's etag.</summary>
     public async Task<MeasureRow> UpdateAsync(WriteContext writer, long id, string? etag, MeasurePatch patch, CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Dapper;
 using IntegrationServices.Measures.Domain;
 using IntegrationServices.ServiceDefaults.Storage;
@@ -15,23 +14,9 @@ public sealed class MeasureRepository(Database database)
 
     /// <summary>Up to <paramref name="limit"/> measures of the query after id <paramref name="after"/>, in id order.</summary>
     public async Task<IReadOnlyList<MeasureRow>> ListAsync(DbScope db, MeasureQuery query, long after, int limit, CancellationToken ct) =>
-        (await db.QueryAsync<MeasureRow>(Sql(query, paged: true), Parameters(query, after, limit), ct)).Select(r => r.AsUtc()).ToList();
-
-    /// <summary>Every measure of the query, straight from the reader: bulk consumers never make the service buffer the catalogue.</summary>
-    public async IAsyncEnumerable<MeasureRow> StreamAsync(DbScope db, MeasureQuery query, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var rows = db.Connection.QueryUnbufferedAsync<MeasureRow>(Sql(query, paged: false), Parameters(query, after: 0, limit: null), db.Transaction);
-        await foreach (var row in rows.WithCancellation(ct))
-            yield return row.AsUtc();
-    }
-
-    private string Sql(MeasureQuery query, bool paged) => _sql.Query(query.Filter, query.ShowRetired, query.At.TimeTravel, paged);
-
-    private static DynamicParameters Parameters(MeasureQuery query, long after, int? limit) =>
-        query.Filter.AddTo(new DynamicParameters(new
-        {
-            After = after, query.At.AsOf, query.At.KnownAt, query.At.AsOfEnd, Limit = limit ?? int.MaxValue,
-        }));
+        (await db.QueryAsync<MeasureRow>(_sql.Query(query.Filter, query.ShowRetired, query.At.TimeTravel),
+            query.Filter.AddTo(new DynamicParameters(new { After = after, query.At.AsOf, query.At.KnownAt, query.At.AsOfEnd, Limit = limit })), ct))
+        .Select(r => r.AsUtc()).ToList();
 
     public async Task<bool> CodeTakenAsync(DbScope db, string code, long exceptId, CancellationToken ct) =>
         await db.ExecuteScalarAsync<int>(_sql.CodeTaken, new { Code = code, Id = exceptId }, ct) > 0;

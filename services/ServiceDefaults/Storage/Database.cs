@@ -14,6 +14,7 @@ namespace IntegrationServices.ServiceDefaults.Storage;
 public sealed class Database
 {
     private readonly ServiceMetrics? _metrics;
+    private readonly string _readConnectionString;
 
     public Database(IOptions<StorageOptions> options, ServiceIdentity service, ServiceMetrics? metrics = null)
     {
@@ -21,6 +22,7 @@ public sealed class Database
         Options = options.Value;
         Dialect = SqlDialect.For(Options.Provider);
         ConnectionString = ResolveConnectionString(Options, service.StorageName);
+        _readConnectionString = ForReads(Options.Provider, ConnectionString);
     }
 
     public StorageOptions Options { get; }
@@ -46,17 +48,31 @@ public sealed class Database
         }.ToString();
     }
 
-    public DbConnection CreateConnection() => Options.Provider == StorageProvider.SqlServer
-        ? new SqlConnection(ConnectionString)
-        : new SqliteConnection(ConnectionString);
+    /// <summary>
+    /// SQLite: the connection string of <see cref="ReadAsync{T}"/>, without <c>Foreign Keys</c>. With the
+    /// keyword, Microsoft.Data.Sqlite runs <c>PRAGMA foreign_keys</c> on every open, pooled or not; a read
+    /// checks no foreign key, so it does not pay for one. Its connections pool apart from the writers'.
+    /// </summary>
+    private static string ForReads(StorageProvider provider, string connectionString) => provider == StorageProvider.Sqlite
+        ? new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = null }.ToString()
+        : connectionString;
+
+    public DbConnection CreateConnection() => CreateConnection(ConnectionString);
+
+    private DbConnection CreateConnection(string connectionString) => Options.Provider == StorageProvider.SqlServer
+        ? new SqlConnection(connectionString)
+        : new SqliteConnection(connectionString);
 
     /// <summary>
     /// Opens a connection; how long the caller holds it is recorded as the duration of
     /// <paramref name="operation"/> (the calling repository method) in <c>db.client.operation.duration</c>.
     /// </summary>
-    public async Task<DbConnection> OpenAsync(CancellationToken ct, [CallerMemberName] string operation = "")
+    public Task<DbConnection> OpenAsync(CancellationToken ct, [CallerMemberName] string operation = "") =>
+        OpenAsync(ConnectionString, ct, operation);
+
+    private async Task<DbConnection> OpenAsync(string connectionString, CancellationToken ct, string operation)
     {
-        var connection = CreateConnection();
+        var connection = CreateConnection(connectionString);
         try
         {
             var started = Stopwatch.GetTimestamp();
@@ -80,7 +96,7 @@ public sealed class Database
     /// </summary>
     public async Task<T> ReadAsync<T>(Func<DbScope, Task<T>> work, CancellationToken ct, [CallerMemberName] string operation = "")
     {
-        await using var connection = await OpenAsync(ct, operation);
+        await using var connection = await OpenAsync(_readConnectionString, ct, operation);
         return await work(new DbScope(connection, null, CommandTimeout));
     }
 
@@ -121,7 +137,7 @@ public sealed class Database
     /// <summary>A round trip for readiness probes.</summary>
     public async Task PingAsync(CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await OpenAsync(_readConnectionString, ct, nameof(PingAsync));
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1";
         await command.ExecuteScalarAsync(ct);

@@ -1,0 +1,85 @@
+using Dapper;
+using IntegrationServices.Measures.Storage;
+using IntegrationServices.ServiceDefaults.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationServices.Measures.Tests;
+
+/// <summary>
+/// The read path seeks, it does not scan: SQLite's plans (EXPLAIN QUERY PLAN on the service's migrated
+/// database) for a point read and for a list page read measures by id, and each measure's version and
+/// status event by an index lookup of their own. A full scan of a table, or a sort of everything before
+/// the first row, would make every read cost as much as the whole catalogue and its history.
+/// </summary>
+public sealed class MeasureQueryPlanTests(SqliteFixture fixture) : MeasuresTestBase(fixture), IClassFixture<SqliteFixture>
+{
+    private static readonly MeasureSql Sql = new(SqlDialect.Sqlite);
+
+    /// <summary>One condition per filter field of ListMeasures, as a caller would write it.</summary>
+    public static TheoryData<string> Filters => new()
+    {
+        "", "field_of_action = 3", "action_concept = \"actionConcepts/idk\"", "responsible_unit = \"units/u1\"", "status = IN_PROGRESS",
+        "code = \"B-000001\"", "parent = \"measures/5\"",
+        "field_of_action >= 2 AND status != IMPLEMENTED AND responsible_unit = \"units/u1\"",
+    };
+
+    [Fact]
+    public async Task A_point_read_seeks_the_measure_its_version_and_its_status_event()
+    {
+        var plan = await PlanAsync(Sql.QueryById, SqlFilter.None);
+
+        AssertSeeksOnly(plan);
+        Assert.Contains(plan, step => step.StartsWith("SEARCH m USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal));
+        AssertLooksUpEachMeasuresVersionAndEvent(plan);
+    }
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public async Task A_list_page_reads_from_its_keyset_position_in_id_order_without_sorting(string filter)
+    {
+        var parsed = MeasureSql.Filters.Parse(filter);
+        foreach (var (showRetired, timeTravel) in new[] { (false, false), (false, true), (true, false), (true, true) })
+        {
+            var plan = await PlanAsync(Sql.Query(parsed, showRetired, timeTravel), parsed);
+
+            AssertSeeksOnly(plan);
+            Assert.Contains(plan, step => step.StartsWith("SEARCH m USING INTEGER PRIMARY KEY (rowid>?)", StringComparison.Ordinal));
+            AssertLooksUpEachMeasuresVersionAndEvent(plan);
+        }
+    }
+
+    [Fact]
+    public async Task The_parent_walk_of_an_update_seeks_too()
+    {
+        AssertSeeksOnly(await PlanAsync(Sql.ParentOf, SqlFilter.None));
+    }
+
+    /// <summary>No step reads a whole table, and nothing is sorted: rows come in the order the index gives them.</summary>
+    private static void AssertSeeksOnly(IReadOnlyList<string> plan)
+    {
+        var text = string.Join("\n", plan);
+        Assert.False(plan.Any(step => step.StartsWith("SCAN ", StringComparison.Ordinal)), "the plan reads a whole table:\n" + text);
+        Assert.False(text.Contains("TEMP B-TREE", StringComparison.Ordinal), "the plan sorts:\n" + text);
+        Assert.False(text.Contains("AUTOMATIC", StringComparison.Ordinal), "the plan builds an index of its own:\n" + text);
+    }
+
+    private static void AssertLooksUpEachMeasuresVersionAndEvent(IReadOnlyList<string> plan)
+    {
+        Assert.Contains("SEARCH mv USING INDEX sqlite_autoindex_measure_versions_1 (measure_id=?)", plan);
+        Assert.Contains("SEARCH se USING COVERING INDEX ix_status_events_measure (measure_id=? AND effective_date<?)", plan);
+    }
+
+    /// <summary>The steps of the statement's plan, as EXPLAIN QUERY PLAN names them ("SEARCH m USING …").</summary>
+    private async Task<IReadOnlyList<string>> PlanAsync(string sql, SqlFilter filter)
+    {
+        var database = Host.Services.GetRequiredService<Database>();
+        await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
+        var parameters = filter.AddTo(new DynamicParameters(new
+        {
+            Id = 5L, After = 0L, Limit = 51, AsOf = new DateOnly(2022, 12, 31), AsOfEnd = new DateTime(2023, 1, 1),
+            KnownAt = new DateTime(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+        }));
+        var rows = await connection.QueryAsync("EXPLAIN QUERY PLAN " + sql, parameters);
+        return rows.Select(row => (string)row.detail).ToList();
+    }
+}
