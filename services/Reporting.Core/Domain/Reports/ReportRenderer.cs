@@ -22,7 +22,7 @@ public sealed record RenderedReport(byte[] Content, string ContentType, string F
 /// </summary>
 public sealed class ReportRenderer
 {
-    /// <summary>The word that marks made-up demo data in titles ("Beispieldaten", "(Beispiel)").</summary>
+    /// <summary>The word that marks made-up demo data in titles ("Beispieldaten", "(Beispiel)"): what a version-1 snapshot is judged by.</summary>
     public const string ExampleMarker = "Beispiel";
 
     /// <summary>The formats by file extension, as <c>GET /reports/{cycle-id}.{ext}</c> names them.</summary>
@@ -55,19 +55,23 @@ public sealed class ReportRenderer
     }
 
     /// <summary>
-    /// True when a measure's code or title (in the entries or the changes) or an area's title (in
-    /// the demographics or the indicator deltas) contains "Beispiel" (case-insensitive), the marker
-    /// the demo data carries.
+    /// From content version 2 on: true when the data say a figure is a made-up example (an area's
+    /// example_figures, the refugee-housing figure's example flag). A version-1 snapshot carries no such
+    /// flags; for it the marker "Beispiel" (case-insensitive) in a measure's code or title, or in an
+    /// area's title, is all there is to go by.
     /// </summary>
     public static bool DetectExampleData(Snapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        var demographics = snapshot.Demographics ?? new SnapshotDemographics();
+        if (SnapshotContent.VersionOf(snapshot) >= SnapshotRulesV2.Version)
+            return demographics.Areas.Append(demographics.City).OfType<DemographicsAreaSummary>().Any(a => a.ExampleFigures.Count > 0)
+                || demographics.RefugeesInMunicipalHousing?.Example == true;
+
         static bool Marked(string? text) =>
             !string.IsNullOrEmpty(text) && text.Contains(ExampleMarker, StringComparison.OrdinalIgnoreCase);
-
         var measures = snapshot.Measures?.Entries ?? [];
         var changes = snapshot.Changes ?? new SnapshotChanges();
-        var demographics = snapshot.Demographics ?? new SnapshotDemographics();
         return measures.Concat(changes.NewMeasures).Concat(changes.RetiredMeasures).Any(e => Marked(e.Title) || Marked(e.Code))
             || changes.StatusChanges.Any(c => Marked(c.Title) || Marked(c.Code))
             || changes.IndicatorDeltas.Any(d => Marked(d.AreaTitle))
