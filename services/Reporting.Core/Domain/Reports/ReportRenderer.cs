@@ -13,7 +13,7 @@ public sealed record RenderedReport(byte[] Content, string ContentType, string F
 /// Turns a snapshot (plus its reporting cycle) into the lean, regular report the council asked for
 /// (Mitteilung 18-08576: "eine schlankere aber regelmäßige Berichterstattung"): German text, one
 /// self-contained HTML page with inline SVG charts, or the same content as Markdown, or one CSV row
-/// per measure.
+/// per measure, or a workbook with sheets for measures, fields of action and population (XLSX).
 /// <para>
 /// Pure and deterministic: no clock, no I/O, no machine culture — the same snapshot and cycle give
 /// byte-identical output, so a printed report can be checked against the snapshot's
@@ -31,7 +31,10 @@ public sealed class ReportRenderer
         ["html"] = Format.Html,
         ["md"] = Format.Markdown,
         ["csv"] = Format.Csv,
+        ["xlsx"] = Format.Xlsx,
     };
+
+    public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     /// <summary>
     /// Renders <paramref name="snapshot"/> in <paramref name="format"/>. The notice "Enthält
@@ -40,7 +43,7 @@ public sealed class ReportRenderer
     /// <param name="snapshot">The frozen snapshot (measures, demographics, changes).</param>
     /// <param name="cycle">Its reporting cycle (title, council paper). May be null when not available:
     /// the report then uses a default title and leaves the paper out.</param>
-    /// <param name="format">HTML, MARKDOWN or CSV (one of <see cref="Extensions"/>).</param>
+    /// <param name="format">HTML, MARKDOWN, CSV or XLSX (one of <see cref="Extensions"/>).</param>
     public RenderedReport Render(Snapshot snapshot, Cycle? cycle, Format format)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -50,7 +53,8 @@ public sealed class ReportRenderer
             Format.Html => new RenderedReport(HtmlReportWriter.Write(model), "text/html; charset=utf-8", "html"),
             Format.Markdown => new RenderedReport(MarkdownReportWriter.Write(model), "text/markdown; charset=utf-8", "md"),
             Format.Csv => new RenderedReport(CsvReportWriter.Write(model), "text/csv; charset=utf-8", "csv"),
-            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "A report is rendered as HTML, MARKDOWN or CSV."),
+            Format.Xlsx => new RenderedReport(XlsxReportWriter.Write(model), XlsxContentType, "xlsx"),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "A report is rendered as HTML, MARKDOWN, CSV or XLSX."),
         };
     }
 
