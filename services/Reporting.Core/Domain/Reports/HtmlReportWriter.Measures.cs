@@ -104,5 +104,7 @@ internal static partial class HtmlReportWriter
 
     /// <summary>A figure's marks as superscript letters, explained below the tables that use them.</summary>
     private static string Mark(string marks) =>
-        marks.Length == 0 ? "" : "<sup class=\"mark\" title=\"" + (marks.Contains('B') ? "Beispieldaten" : "geschätzt oder vorläufig") + "\">" + marks + "</sup>";
+        marks.Length == 0 ? "" : "<sup class=\"mark\" title=\""
+            + string.Join("; ", new[] { marks.Contains('B') ? "Beispieldaten" : null, marks.Contains('S') ? "geschätzt oder vorläufig" : null }.OfType<string>())
+            + "\">" + marks + "</sup>";
 }
