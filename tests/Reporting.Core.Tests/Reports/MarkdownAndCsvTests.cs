@@ -177,7 +177,7 @@ public sealed class RenderContractTests
     [Fact]
     public void Every_file_extension_names_the_format_that_renders_with_it()
     {
-        Assert.Equal(["html", "md", "csv"], ReportRenderer.Extensions.Keys);
+        Assert.Equal(["html", "md", "csv", "xlsx"], ReportRenderer.Extensions.Keys);
         foreach (var (extension, format) in ReportRenderer.Extensions)
             Assert.Equal(extension, Renderer.Render(SampleSnapshot.Build(), SampleSnapshot.Cycle(), format).FileExtension);
     }
@@ -186,6 +186,7 @@ public sealed class RenderContractTests
     [InlineData(Format.Html)]
     [InlineData(Format.Markdown)]
     [InlineData(Format.Csv)]
+    [InlineData(Format.Xlsx)]
     public void Rendering_is_deterministic_and_independent_of_the_machine_culture(Format format)
     {
         var first = Renderer.Render(SampleSnapshot.Build(), SampleSnapshot.Cycle(), format);
