@@ -54,14 +54,19 @@ internal static partial class HtmlReportWriter
         }
     }
 
+    /// <summary>What the section of further activities says about them (HTML and Markdown alike).</summary>
+    internal const string FurtherActivitiesIntro =
+        "Aktivitäten der Dezernate außerhalb der vom Rat beschlossenen Handlungskonzepte. Ob und in welcher Form sie in die "
+        + "Integrationsplanung aufgenommen werden, wird geprüft; sie sind in der Zusammenfassung und im durchschnittlichen "
+        + "Fortschritt nicht enthalten.";
+
+    internal const string NoFurtherActivities = "Zum Stichtag sind keine weiteren Aktivitäten erfasst.";
+
     private static void FurtherActivities(StringBuilder h, ReportModel m)
     {
-        h.Append("<section id=\"weitere-aktivitaeten\">\n<h2>Weitere Aktivitäten</h2>\n")
-            .Append("<p>Aktivitäten der Dezernate außerhalb der vom Rat beschlossenen Handlungskonzepte. Ob und in welcher Form sie ")
-            .Append("in die Integrationsplanung aufgenommen werden, wird geprüft; sie sind in der Zusammenfassung und im ")
-            .Append("durchschnittlichen Fortschritt nicht enthalten.</p>\n");
+        h.Append("<section id=\"weitere-aktivitaeten\">\n<h2>Weitere Aktivitäten</h2>\n<p>").Append(E(FurtherActivitiesIntro)).Append("</p>\n");
         if (m.FurtherActivities.Count == 0)
-            h.Append("<p class=\"muted\">Zum Stichtag sind keine weiteren Aktivitäten erfasst.</p>\n");
+            h.Append("<p class=\"muted\">").Append(E(NoFurtherActivities)).Append("</p>\n");
         else
             MeasureTable(h, m, "Weitere Aktivitäten", "further-activities", m.FurtherActivities);
         h.Append("</section>\n");

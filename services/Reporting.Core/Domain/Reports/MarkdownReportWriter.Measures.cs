@@ -56,11 +56,8 @@ internal static partial class MarkdownReportWriter
 
     private static void FurtherActivities(StringBuilder md, ReportModel m)
     {
-        md.Append("## Weitere Aktivitäten\n\n")
-            .Append("Aktivitäten der Dezernate außerhalb der vom Rat beschlossenen Handlungskonzepte. Ob und in welcher Form sie in die ")
-            .Append("Integrationsplanung aufgenommen werden, wird geprüft; sie sind in der Zusammenfassung und im durchschnittlichen ")
-            .Append("Fortschritt nicht enthalten.\n\n");
-        if (m.FurtherActivities.Count == 0) md.Append("Zum Stichtag sind keine weiteren Aktivitäten erfasst.\n\n");
+        md.Append("## Weitere Aktivitäten\n\n").Append(HtmlReportWriter.FurtherActivitiesIntro).Append("\n\n");
+        if (m.FurtherActivities.Count == 0) md.Append(HtmlReportWriter.NoFurtherActivities).Append("\n\n");
         else MeasureTable(md, m, m.FurtherActivities);
     }
 
