@@ -25,13 +25,14 @@ public sealed class ObservationCsvHeaderException(IReadOnlyList<CsvViolation> vi
 /// <summary>
 /// The observation CSV format: a header row, then one observation per row. Required columns
 /// <c>indicator,area,reference_date,value</c>; optional <c>status</c> (FINAL, PROVISIONAL, ESTIMATED;
-/// empty = FINAL), <c>comment</c>, and <c>dim.&lt;key&gt;</c> columns (an empty cell = the key is absent,
+/// empty = FINAL), <c>comment</c>, <c>example</c> (true/false or 1/0, any case; empty = false: the value
+/// is a made-up example, never an official figure), and <c>dim.&lt;key&gt;</c> columns (an empty cell = the key is absent,
 /// i.e. the total). Dates are ISO (yyyy-MM-dd), numbers use '.' as decimal separator.
 /// </summary>
 public static class ObservationCsv
 {
     public static readonly string[] RequiredColumns = ["indicator", "area", "reference_date", "value"];
-    public static readonly string[] OptionalColumns = ["status", "comment"];
+    public static readonly string[] OptionalColumns = ["status", "comment", "example"];
     public const string DimensionPrefix = "dim.";
     public const string FieldPrefix = "observations";
 
@@ -41,7 +42,7 @@ public static class ObservationCsv
     {
         var records = new CsvRecordReader(text);
         var header = await records.ReadAsync(ct)
-            ?? throw new ObservationCsvHeaderException([new CsvViolation("header", "the file is empty; expected a header row: indicator,area,reference_date,value[,status][,comment][,dim.<key>...]")]);
+            ?? throw new ObservationCsvHeaderException([new CsvViolation("header", "the file is empty; expected a header row: indicator,area,reference_date,value[,status][,comment][,example][,dim.<key>...]")]);
         var columns = Columns(header, records);
         var index = 0;
         while (await records.ReadAsync(ct) is { } record)
@@ -51,13 +52,13 @@ public static class ObservationCsv
         }
     }
 
-    private sealed record ColumnMap(int Indicator, int Area, int ReferenceDate, int Value, int Status, int Comment,
+    private sealed record ColumnMap(int Indicator, int Area, int ReferenceDate, int Value, int Status, int Comment, int Example,
         IReadOnlyList<(int Column, string Key)> Dimensions)
     {
         /// <summary>The field path a column's cell is reported under ("value", "dimensions[sex]").</summary>
         public string FieldOf(int column) =>
             column == Indicator ? "indicator" : column == Area ? "area" : column == ReferenceDate ? "reference_date"
-            : column == Value ? "value" : column == Status ? "status" : column == Comment ? "comment"
+            : column == Value ? "value" : column == Status ? "status" : column == Comment ? "comment" : column == Example ? "example"
             : $"dimensions[{Dimensions.First(d => d.Column == column).Key}]";
     }
 
@@ -95,7 +96,7 @@ public static class ObservationCsv
             violations.Add(new("header", $"the required column '{required}' is missing"));
         if (violations.Count > 0) throw new ObservationCsvHeaderException(violations);
         return new ColumnMap(positions["indicator"], positions["area"], positions["reference_date"], positions["value"],
-            positions.GetValueOrDefault("status", -1), positions.GetValueOrDefault("comment", -1), dimensions);
+            positions.GetValueOrDefault("status", -1), positions.GetValueOrDefault("comment", -1), positions.GetValueOrDefault("example", -1), dimensions);
     }
 
     private static readonly IReadOnlyList<CsvViolation> NoViolations = [];
@@ -140,6 +141,9 @@ public static class ObservationCsv
         else Add("status", $"line {line}: '{status}' is not a status (FINAL, PROVISIONAL, ESTIMATED)");
 
         if (map.Comment >= 0) observation.Comment = record[map.Comment];
+        var example = map.Example >= 0 ? record[map.Example].Trim() : "";
+        if (TryParseExample(example, out var isExample)) observation.Example = isExample;
+        else Add("example", $"line {line}: '{example}' is not true or false (also 1 or 0; empty = false)");
         foreach (var (column, key) in map.Dimensions)
             if (record[column].Trim() is { Length: > 0 } dimension)
                 observation.Dimensions[key] = dimension;
@@ -181,6 +185,13 @@ public static class ObservationCsv
                 return true;
             }
         return false;
+    }
+
+    /// <summary>true/false or 1/0 in any case; empty = false (an official figure).</summary>
+    public static bool TryParseExample(string text, out bool example)
+    {
+        example = text.Equals("true", StringComparison.OrdinalIgnoreCase) || text == "1";
+        return example || text.Length == 0 || text.Equals("false", StringComparison.OrdinalIgnoreCase) || text == "0";
     }
 
     private static readonly ObservationStatus[] Statuses = [ObservationStatus.Final, ObservationStatus.Provisional, ObservationStatus.Estimated];

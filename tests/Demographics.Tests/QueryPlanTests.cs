@@ -41,6 +41,15 @@ public sealed partial class QueryPlanTests : DemographicsTest
         Assert.Contains(plan, line => line.Contains("SEARCH o USING INDEX ix_observations_series (series_id=?"));
     }
 
+    [Fact]
+    public async Task The_refugee_housing_figure_seeks_the_series_of_its_indicator_on_the_city()
+    {
+        var plan = await PlanAsync(Sql.LatestSeriesOfArea);
+        Assert.DoesNotContain(plan, line => FullScanOfObservations().IsMatch(line));
+        Assert.Contains(plan, line => line.Contains("SEARCH s USING") && line.Contains("indicator_id=?"));
+        Assert.Contains(plan, line => line.Contains("SEARCH o USING INDEX ix_observations_series (series_id=?"));
+    }
+
     /// <summary>A table scan of the observations (alias o), with or without an index to walk it in order.</summary>
     [GeneratedRegex(@"\bSCAN o\b")]
     private static partial Regex FullScanOfObservations();

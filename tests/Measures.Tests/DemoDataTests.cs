@@ -39,7 +39,16 @@ public abstract class DemoDataTests(MeasuresFixture fixture) : MeasuresTestBase(
         var refugees = Assert.Single(concepts, c => c.Title == "Konzept zur Integration von Flüchtlingen");
         Assert.Equal("16-01642", refugees.CouncilPaper);
         Assert.Equal(D(2008, 7, 8), idk.AdoptedOn);
-        Assert.Equal(new[] { idk.Name, refugees.Name }.Order(StringComparer.Ordinal), measures.Select(m => m.ActionConcept).Distinct().Order(StringComparer.Ordinal));
+        var adopted = measures.Where(m => m.Kind == MeasureKind.CouncilAdopted).ToList();
+        Assert.Equal(new[] { idk.Name, refugees.Name }.Order(StringComparer.Ordinal), adopted.Select(m => m.ActionConcept).Distinct().Order(StringComparer.Ordinal));
+        // One example further activity, beyond the adopted concepts, and one example parent whose children roll up.
+        var further = Assert.Single(measures, m => m.Kind == MeasureKind.FurtherActivity);
+        Assert.Equal(("", null), (further.ActionConcept, further.AdoptedOn));
+        Assert.Contains("weitere Aktivität", further.Description);
+        var parent = Assert.Single(measures, m => m.ChildrenCount > 0);
+        Assert.Equal(3, parent.ChildrenCount);
+        var children = measures.Where(m => m.Parent == parent.Name).ToList();
+        Assert.Equal(children.Average(c => c.ProgressPercent), parent.RollupProgressPercent);
 
         var units = await UnitsAsync();
         var dezernat = Assert.Single(units, u => u.Title == "Dezernat V");

@@ -23,13 +23,14 @@ public sealed class TSqlFidelityTests
         Assert.Equal(4, queries.Count);
         foreach (var (name, sql) in queries)
         {
-            Assert.Contains("filter: field_of_action AND action_concept AND responsible_unit AND status AND code AND parent", name);
-            foreach (var column in new[] { "v.field_of_action = @f0", "v.action_concept_id = @f1", "v.responsible_unit_id = @f2", "COALESCE(e.status, 1) = @f3", "v.code = @f4", "v.parent_id = @f5" })
+            Assert.Contains("filter: field_of_action AND action_concept AND responsible_unit AND status AND code AND parent AND kind", name);
+            foreach (var column in new[] { "v.field_of_action = @f0", "v.action_concept_id = @f1", "v.responsible_unit_id = @f2", "COALESCE(e.status, 1) = @f3", "v.code = @f4", "v.parent_id = @f5", "v.kind = @f6" })
                 Assert.Contains(column, sql);
             Assert.Contains("ORDER BY m.id\nOFFSET 0 ROWS FETCH NEXT @Limit ROWS ONLY", sql.ReplaceLineEndings("\n"));
-            // The per-measure lookups take the first row in T-SQL's form too.
-            Assert.Equal(2, sql.Split("OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY").Length - 1);
-            Assert.Equal(name.Contains("showRetired: false"), sql.Contains("retire_time >= @AsOfEnd"));
+            // The per-measure lookups take the first row in T-SQL's form too: the measure's version and event,
+            // and its children's versions (count and roll-up) and events (roll-up).
+            Assert.Equal(5, sql.Split("OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY").Length - 1);
+            Assert.Equal(name.Contains("showRetired: false"), sql.Contains("m.retire_time >= @AsOfEnd"));
             Assert.Equal(name.Contains("timeTravel: true"), sql.Contains("adopted_on <= @AsOf"));
             Assert.DoesNotContain("LIMIT", sql);
         }

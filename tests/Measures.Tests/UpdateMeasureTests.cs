@@ -162,6 +162,8 @@ public abstract class UpdateMeasureTests(MeasuresFixture fixture) : MeasuresTest
         var top = await CreateAsync(slice);
         var middle = await CreateAsync(slice, parent: top.Name);
         var bottom = await CreateAsync(slice, parent: middle.Name);
+        // Read after its children exist (its roll-up counts them).
+        top = await Admin.GetMeasureAsync(new GetMeasureRequest { Name = top.Name });
 
         await Rpc.InvalidAsync(() => Admin.UpdateMeasureAsync(new UpdateMeasureRequest
         {

@@ -19,6 +19,7 @@ public static class ObservationMapping
             Status = ProtoEnum<ObservationStatus>.Parse(row.Status),
             Comment = row.Comment ?? "",
             RecordTime = row.RecordTime.ToProto(),
+            Example = row.Example,
         };
         foreach (var (key, value) in Dimensions.Decode(row.Dimensions)) observation.Dimensions[key] = value;
         return observation;
@@ -29,6 +30,12 @@ public static class ObservationMapping
         var response = new SummarizeAreasResponse { City = result.City.ToProto() };
         response.Areas.AddRange(result.Areas.Select(ToProto));
         response.UnmappedAreas.AddRange(result.UnmappedAreaIds.Select(DemographicsNames.Areas.Format));
+        if (result.RefugeesInMunicipalHousing is { } housing)
+            response.RefugeesInMunicipalHousing = new Contracts.Demographics.V1.CityFigure
+            {
+                Value = housing.Value, ReferenceDate = housing.ReferenceDate.ToProto(), Example = housing.Example, Estimated = housing.Estimated,
+            };
+        response.Indicators.AddRange(result.Indicators.Select(IndicatorMapping.ToProto));
         return response;
     }
 
@@ -45,6 +52,8 @@ public static class ObservationMapping
         if (figures.PopulationWithMigrationBackground is { } m) summary.PopulationWithMigrationBackground = m;
         if (figures.MigrationBackgroundSharePercent is { } s) summary.MigrationBackgroundSharePercent = s;
         summary.MappedFrom.AddRange(figures.MappedFrom.Select(DemographicsNames.Areas.Format));
+        summary.ExampleFigures.AddRange(figures.ExampleFigures);
+        summary.EstimatedFigures.AddRange(figures.EstimatedFigures);
         return summary;
     }
 }

@@ -20,7 +20,7 @@ namespace IntegrationServices.Demographics.Application;
 /// <item>Examples (Beispieldaten, made up, so labelled in every comment): per-district population,
 /// foreign nationals and migration background for 2016 and 2018 on the 19 old districts and for 2022 on the
 /// 12 new ones, so that a summary across the 2021 reform has something to show. The example populations
-/// add up to the real city totals of those years.</item>
+/// add up to the real city totals of those years. Each carries <c>example = true</c>; the real figures do not.</item>
 /// </list>
 /// </summary>
 public static class DemographicsDemoData
@@ -97,10 +97,10 @@ public static class DemographicsDemoData
             var foreign = Math.Round(population * (d.ForeignPercent + drift / 2) / 100);
             var withBackground = Math.Round(population * (d.MigrationPercent + drift) / 100);
             var comment = $"{ExampleComment}; Stichtag {date:yyyy-MM-dd}";
-            yield return Observation(IndicatorIds.PopulationTotal, d.Id, date, population, ObservationStatus.Estimated, comment);
-            yield return Observation(IndicatorIds.ForeignNationals, d.Id, date, foreign, ObservationStatus.Estimated, comment);
-            yield return Observation(IndicatorIds.GermansWithMigrationBackground, d.Id, date, withBackground - foreign, ObservationStatus.Estimated, comment);
-            yield return Observation(IndicatorIds.PopulationWithMigrationBackground, d.Id, date, withBackground, ObservationStatus.Estimated, comment);
+            yield return Example(Observation(IndicatorIds.PopulationTotal, d.Id, date, population, ObservationStatus.Estimated, comment));
+            yield return Example(Observation(IndicatorIds.ForeignNationals, d.Id, date, foreign, ObservationStatus.Estimated, comment));
+            yield return Example(Observation(IndicatorIds.GermansWithMigrationBackground, d.Id, date, withBackground - foreign, ObservationStatus.Estimated, comment));
+            yield return Example(Observation(IndicatorIds.PopulationWithMigrationBackground, d.Id, date, withBackground, ObservationStatus.Estimated, comment));
         }
     }
 
@@ -113,6 +113,13 @@ public static class DemographicsDemoData
         Status = status,
         Comment = comment,
     };
+
+    /// <summary>Made up (Beispieldaten): flagged, so that every figure it goes into is marked as an example.</summary>
+    private static Observation Example(Observation observation)
+    {
+        observation.Example = true;
+        return observation;
+    }
 
     private static DateTime Recorded(DateOnly date, int days) => date.AddDays(days).ToDateTime(new TimeOnly(8, 0), DateTimeKind.Utc);
 

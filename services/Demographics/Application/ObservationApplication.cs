@@ -27,14 +27,18 @@ public sealed class ObservationApplication(Database database, CatalogueRepositor
     /// <summary>
     /// The summary per district of the area set valid on <paramref name="areaSetDate"/> (default: the as-of
     /// date) and city-wide, from the data as of <paramref name="asOf"/> (default: today in Berlin) as known
-    /// at <paramref name="knownAt"/> (default: now): the observations and the area catalogue both as then.
+    /// at <paramref name="knownAt"/> (default: now): the observations and the area catalogue both as then;
+    /// with the refugee-housing figure (its sites summed, city level) and the definitions of the indicators used.
     /// </summary>
     public async Task<AreaSummaryResult> SummarizeAsync(DateOnly? asOf, DateTime? knownAt, DateOnly? areaSetDate, CancellationToken ct)
     {
         var day = asOf ?? BusinessCalendar.Today(clock);
         var known = knownAt ?? clock.GetUtcNow().UtcDateTime;
-        var (areas, totals) = await database.ReadAsync(async db =>
-            (await catalogue.LoadAreasAsync(db, known, ct), await observations.LatestTotalsAsync(db, day, known, ct)), ct);
-        return AreaSummarizer.Summarize(areas, totals, areaSetDate ?? day);
+        var (areas, totals, housing, indicators) = await database.ReadAsync(async db =>
+            (await catalogue.LoadAreasAsync(db, known, ct), await observations.LatestTotalsAsync(db, day, known, ct),
+             await observations.LatestSeriesAsync(db, IndicatorIds.RefugeesInMunicipalHousing, AreaCatalogue.CityId, day, known, ct),
+             await catalogue.LoadIndicatorsAsync(db, ct)), ct);
+        var result = AreaSummarizer.Summarize(areas, totals, areaSetDate ?? day) with { RefugeesInMunicipalHousing = CityFigure.Sum(housing) };
+        return result with { Indicators = result.UsedIndicatorIds.Where(indicators.ContainsKey).Select(id => indicators[id]).ToList() };
     }
 }

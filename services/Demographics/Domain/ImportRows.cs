@@ -18,8 +18,8 @@ public sealed record ImportRow(int Index, Observation Observation, IReadOnlyList
     }
 }
 
-/// <summary>A validated observation on its way into the spool; <paramref name="Status"/> is the stored status name.</summary>
-public readonly record struct NewObservation(ImportSeries Series, DateOnly ReferenceDate, double Value, string Status, string? Comment);
+/// <summary>A validated observation on its way into the spool; <paramref name="Status"/> is the stored status name, <paramref name="Example"/> marks made-up figures.</summary>
+public readonly record struct NewObservation(ImportSeries Series, DateOnly ReferenceDate, double Value, string Status, string? Comment, bool Example = false);
 
 /// <summary>
 /// One series (indicator, area, dimensions) of an import: the validation makes one per distinct key, which

@@ -150,7 +150,7 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
                 $"{Where()}duplicates {ObservationFields.Prefix}[{earlier}]: the same indicator, area, reference_date and dimensions twice in one import"));
             return null;
         }
-        return new NewObservation(series.Series, date.Value, o.Value, ProtoEnum<ObservationStatus>.Name(status), o.Comment.Length == 0 ? null : o.Comment);
+        return new NewObservation(series.Series, date.Value, o.Value, ProtoEnum<ObservationStatus>.Name(status), o.Comment.Length == 0 ? null : o.Comment, o.Example);
     }
 
     private static bool DimensionKey(string key) =>

@@ -50,6 +50,14 @@ public sealed class ObservationRepository(Database database)
         return db.QueryAsync<AreaTotal>(_sql.LatestTotals, parameters, ct);
     }
 
+    /// <summary>Every current series of one indicator on one area (its breakdowns, e.g. housing sites) as of the date, as known at the instant.</summary>
+    public Task<IReadOnlyList<AreaTotal>> LatestSeriesAsync(DbScope db, string indicatorId, string areaId, DateOnly asOf, DateTime knownAt, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters(new { AsOf = asOf, LatestOnly = 1, Limit = int.MaxValue, Indicator = indicatorId, AreaId = areaId });
+        parameters.Add("KnownAt", knownAt, DbType.DateTime2);
+        return db.QueryAsync<AreaTotal>(_sql.LatestSeriesOfArea, parameters, ct);
+    }
+
     public async Task<bool> AnyAsync(DbScope db, CancellationToken ct) =>
         await db.ExecuteScalarAsync<long?>(_sql.AnyObservation, null, ct) is not null;
 

@@ -28,6 +28,9 @@ public sealed class ObservationSql(SqlDialect dialect)
     public string LatestTotals => TimeTravel.Query(dialect,
         " AND dimensions = '' AND indicator_id IN (@PopulationTotal, @ForeignNationals, @PopulationWithMigrationBackground)", "");
 
+    /// <summary>The summary's city-level figure summed over breakdowns: every current series of @Indicator on @AreaId (e.g. one per housing site).</summary>
+    public string LatestSeriesOfArea => TimeTravel.Query(dialect, " AND indicator_id = @Indicator AND area_id = @AreaId", "");
+
     public string AnyObservation => $"SELECT id FROM observations ORDER BY id {dialect.Limit("1")}";
 
     /// <summary>The time-travel query both listings share (a template, not a statement: outside the checked class's members).</summary>
@@ -41,7 +44,7 @@ public sealed class ObservationSql(SqlDialect dialect)
         /// </summary>
         public static string Query(SqlDialect dialect, string conditions, string after) => $"""
             WITH revisions AS (
-                SELECT o.id, o.series_id, s.indicator_id, s.area_id, o.reference_date, s.dimensions, o.value, o.status, o.comment, b.record_time,
+                SELECT o.id, o.series_id, s.indicator_id, s.area_id, o.reference_date, s.dimensions, o.value, o.status, o.comment, o.example, b.record_time,
                        ROW_NUMBER() OVER (PARTITION BY o.series_id, o.reference_date
                                           ORDER BY b.record_time DESC, o.id DESC) AS revision_rank
                 FROM observations AS o
@@ -49,14 +52,14 @@ public sealed class ObservationSql(SqlDialect dialect)
                 JOIN import_batches AS b ON b.id = o.batch_id
                 WHERE b.record_time <= @KnownAt AND o.reference_date <= @AsOf{conditions}
             ), current_rows AS (
-                SELECT id, indicator_id, area_id, reference_date, dimensions, value, status, comment, record_time,
+                SELECT id, indicator_id, area_id, reference_date, dimensions, value, status, comment, example, record_time,
                        ROW_NUMBER() OVER (PARTITION BY series_id
                                           ORDER BY reference_date DESC) AS date_rank
                 FROM revisions
                 WHERE revision_rank = 1
             )
             SELECT id AS Id, indicator_id AS IndicatorId, area_id AS AreaId, reference_date AS ReferenceDate,
-                   dimensions AS Dimensions, value AS Value, status AS Status, comment AS Comment, record_time AS RecordTime
+                   dimensions AS Dimensions, value AS Value, status AS Status, comment AS Comment, example AS Example, record_time AS RecordTime
             FROM current_rows
             WHERE (@LatestOnly = 0 OR date_rank = 1){after}
             ORDER BY indicator_id, area_id, dimensions, reference_date

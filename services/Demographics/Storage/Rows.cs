@@ -41,6 +41,7 @@ public sealed class ObservationRow
     public double Value { get; init; }
     public string Status { get; init; } = "";
     public string? Comment { get; init; }
+    public bool Example { get; init; }
     public DateTime RecordTime { get; init; }
 
     public ObservationKey Key => new(IndicatorId, AreaId, Dimensions, ReferenceDate);

@@ -29,7 +29,8 @@ internal sealed class SqlServerObservationSpool : ObservationSpool
         _connection = connection;
         var (sql, transaction) = ((SqlConnection)connection.Scope.Connection, (SqlTransaction?)connection.Scope.Transaction);
         _copyRows = Copy(sql, transaction, SqlServerSpoolSql.RowsTable, _rows,
-            ("spool_series", typeof(int)), ("reference_date", typeof(DateTime)), ("value", typeof(double)), ("status", typeof(string)), ("comment", typeof(string)));
+            ("spool_series", typeof(int)), ("reference_date", typeof(DateTime)), ("value", typeof(double)), ("status", typeof(string)), ("comment", typeof(string)),
+            ("example", typeof(bool)));
         _copySeries = Copy(sql, transaction, SqlServerSpoolSql.SeriesTable, _series,
             ("spool_id", typeof(int)), ("indicator_id", typeof(string)), ("area_id", typeof(string)), ("dimensions", typeof(string)));
     }
@@ -66,7 +67,7 @@ internal sealed class SqlServerObservationSpool : ObservationSpool
             _series.Rows.Add(series, o.Series.IndicatorId, o.Series.AreaId, o.Series.Dimensions);
             if (_series.Rows.Count >= ChunkRows) await WriteAsync(_copySeries, _series, ct);
         }
-        _rows.Rows.Add(series, o.ReferenceDate.ToDateTime(TimeOnly.MinValue), o.Value, o.Status, (object?)o.Comment ?? DBNull.Value);
+        _rows.Rows.Add(series, o.ReferenceDate.ToDateTime(TimeOnly.MinValue), o.Value, o.Status, (object?)o.Comment ?? DBNull.Value, o.Example);
         if (_rows.Rows.Count >= ChunkRows) await WriteAsync(_copyRows, _rows, ct);
     }
 

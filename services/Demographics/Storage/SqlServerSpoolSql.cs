@@ -26,7 +26,8 @@ public sealed class SqlServerSpoolSql
             reference_date DATE           NOT NULL,
             value          FLOAT          NOT NULL,
             status         NVARCHAR(16)   COLLATE DATABASE_DEFAULT NOT NULL,
-            comment        NVARCHAR(2000) COLLATE DATABASE_DEFAULT NULL
+            comment        NVARCHAR(2000) COLLATE DATABASE_DEFAULT NULL,
+            example        BIT            NOT NULL
         );
         """;
 
@@ -52,8 +53,8 @@ public sealed class SqlServerSpoolSql
 
     /// <summary>The move, step 3: the rows, as observations of the import's batch.</summary>
     public string AddRows => $"""
-        INSERT INTO observations (series_id, reference_date, value, status, comment, batch_id)
-        SELECT n.series_id, r.reference_date, r.value, r.status, r.comment, @BatchId
+        INSERT INTO observations (series_id, reference_date, value, status, comment, example, batch_id)
+        SELECT n.series_id, r.reference_date, r.value, r.status, r.comment, r.example, @BatchId
         FROM {RowsTable} AS r
         JOIN {SeriesTable} AS n ON n.spool_id = r.spool_series
         """;

@@ -15,7 +15,7 @@ internal sealed class SqliteObservationSpool : ObservationSpool
     private readonly ImportConnection _connection;
     private readonly SqliteSpoolSql _sql;
     private readonly SqliteStatement _insertRow, _insertSeries;
-    private readonly int _spoolSeries, _referenceDate, _value, _status, _comment;
+    private readonly int _spoolSeries, _referenceDate, _value, _status, _comment, _example;
     private readonly Dictionary<int, byte[]> _dates = [];
     private readonly Dictionary<string, byte[]> _statuses = new(StringComparer.Ordinal);
     private int _seriesCount;
@@ -23,6 +23,7 @@ internal sealed class SqliteObservationSpool : ObservationSpool
     private DateOnly? _boundDate;
     private string? _boundStatus;
     private string? _boundComment; // unbound parameters are NULL
+    private bool? _boundExample;
 
     private SqliteObservationSpool(ImportConnection connection, SqliteSpoolSql sql)
     {
@@ -32,6 +33,7 @@ internal sealed class SqliteObservationSpool : ObservationSpool
         _insertSeries = new SqliteStatement(db, sql.InsertSeries);
         (_spoolSeries, _referenceDate, _value, _status, _comment) = (_insertRow.Index("@SpoolSeries"), _insertRow.Index("@ReferenceDate"),
             _insertRow.Index("@Value"), _insertRow.Index("@Status"), _insertRow.Index("@Comment"));
+        _example = _insertRow.Index("@Example");
     }
 
     /// <summary>Creates the spool's tables (the connection's next) in the spool database attached to <paramref name="connection"/>.</summary>
@@ -58,6 +60,7 @@ internal sealed class SqliteObservationSpool : ObservationSpool
             if ((_boundComment = o.Comment) is { } comment) _insertRow.Text(_comment, comment);
             else _insertRow.Null(_comment);
         }
+        if (o.Example != _boundExample) _insertRow.Int64(_example, (_boundExample = o.Example).Value ? 1 : 0);
         _insertRow.Execute();
         return ValueTask.CompletedTask;
     }

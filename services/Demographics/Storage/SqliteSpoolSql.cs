@@ -40,7 +40,8 @@ internal sealed class SqliteSpoolSql(int spool)
             reference_date TEXT NOT NULL,
             value          REAL NOT NULL,
             status         TEXT NOT NULL,
-            comment        TEXT NULL
+            comment        TEXT NULL,
+            example        INTEGER NOT NULL
         );
         """;
 
@@ -50,8 +51,8 @@ internal sealed class SqliteSpoolSql(int spool)
         """;
 
     public string InsertRow => $"""
-        INSERT INTO {Rows} (spool_series, reference_date, value, status, comment)
-        VALUES (@SpoolSeries, @ReferenceDate, @Value, @Status, @Comment)
+        INSERT INTO {Rows} (spool_series, reference_date, value, status, comment, example)
+        VALUES (@SpoolSeries, @ReferenceDate, @Value, @Status, @Comment, @Example)
         """;
 
     /// <summary>The move, step 1: the spooled series the service does not store yet.</summary>
@@ -77,8 +78,8 @@ internal sealed class SqliteSpoolSql(int spool)
     /// loop, read in rowid order, with one primary-key lookup of their series each).
     /// </summary>
     public string AddRows => $"""
-        INSERT INTO main.observations (series_id, reference_date, value, status, comment, batch_id)
-        SELECT n.series_id, r.reference_date, r.value, r.status, r.comment, @BatchId
+        INSERT INTO main.observations (series_id, reference_date, value, status, comment, example, batch_id)
+        SELECT n.series_id, r.reference_date, r.value, r.status, r.comment, r.example, @BatchId
         FROM {Rows} AS r
         CROSS JOIN {Series} AS n
         WHERE n.spool_id = r.spool_series

@@ -8,13 +8,13 @@ namespace IntegrationServices.Measures.Api;
 /// <summary>Rows of the Measures service as the API shows them.</summary>
 public static class MeasureMapping
 {
-    public static Measure ToProto(this MeasureRow r) => new()
+    public static Measure ToProto(this MeasureRow r) => new Measure
     {
         Name = MeasureNames.Measures.Format(r.Id),
         Code = r.Code,
         Title = r.Title,
         Description = r.Description,
-        ActionConcept = MeasureNames.ActionConcepts.Format(r.ActionConceptId),
+        ActionConcept = r.ActionConceptId is null ? "" : MeasureNames.ActionConcepts.Format(r.ActionConceptId),
         FieldOfAction = r.FieldOfAction,
         ResponsibleUnit = MeasureNames.Units.Format(r.ResponsibleUnitId),
         Parent = r.ParentId is { } p ? MeasureNames.Measures.Format(p) : "",
@@ -26,7 +26,16 @@ public static class MeasureMapping
         UpdateTime = r.UpdateTime.ToProto(),
         RetireTime = r.RetireTime.ToProto(),
         Etag = r.Etag,
-    };
+        Kind = (MeasureKind)r.Kind,
+        StatusNote = r.StatusNote,
+        ChildrenCount = r.ChildrenCount,
+    }.WithRollup(r.RollupProgressPercent);
+
+    private static Measure WithRollup(this Measure measure, double? rollup)
+    {
+        if (rollup is { } mean) measure.RollupProgressPercent = mean;
+        return measure;
+    }
 
     public static StatusEvent ToProto(this StatusEventRow r) => new()
     {

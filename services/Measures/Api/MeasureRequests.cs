@@ -18,7 +18,8 @@ internal static class MeasureRequests
 {
     /// <summary>What UpdateMeasure's mask may name (AIP-134), and the output-only fields it may not.</summary>
     public static readonly UpdatableFields Updatable = new(MeasureFields.Paths,
-        ["name", "status", "progress_percent", "status_effective_date", "create_time", "update_time", "retire_time", "etag"]);
+        ["name", "status", "progress_percent", "status_effective_date", "create_time", "update_time", "retire_time", "etag",
+         "status_note", "children_count", "rollup_progress_percent"]);
 
     public static MeasureFields NewMeasure(CreateMeasureRequest request)
     {
@@ -27,7 +28,7 @@ internal static class MeasureRequests
         if (request.Measure is null) v.Add("measure", "is required");
         var p = request.Measure is { } m ? Read(m, MeasureFields.Paths, v) : null;
         v.ThrowIfInvalid();
-        return new MeasureFields(p!.Code!, p.Title!, p.Description!, p.ActionConceptId!, p.FieldOfAction!.Value, p.ResponsibleUnitId!, p.ParentId, p.AdoptedOn!.Value);
+        return new MeasureFields(p!.Code!, p.Title!, p.Description!, p.ActionConceptId, p.FieldOfAction!.Value, p.ResponsibleUnitId!, p.ParentId, p.AdoptedOn, p.Kind!.Value);
     }
 
     /// <summary>UpdateMeasure: the measure's id and the fields its mask (AIP-134: empty = the populated fields, "*" = all) changes.</summary>
@@ -50,10 +51,17 @@ internal static class MeasureRequests
         if (Has("title")) v.Text(m.Title, "measure.title", MeasureFields.MaxTitle);
         if (Has("description")) v.FreeText(m.Description, "measure.description", MeasureFields.MaxDescription);
         if (Has("field_of_action")) v.Range(m.FieldOfAction, MeasureFields.FirstFieldOfAction, MeasureFields.LastFieldOfAction, "measure.field_of_action");
-        var concept = Has("action_concept") ? v.Name(MeasureNames.ActionConcepts, m.ActionConcept, "measure.action_concept") : null;
+        var concept = Has("action_concept") ? v.Name(MeasureNames.ActionConcepts, m.ActionConcept, "measure.action_concept", required: false) : null;
         var unit = Has("responsible_unit") ? v.Name(MeasureNames.Units, m.ResponsibleUnit, "measure.responsible_unit") : null;
         var parent = Has("parent") ? v.Name(MeasureNames.Measures, m.Parent, "measure.parent", required: false) : null;
-        var adopted = Has("adopted_on") ? v.Date(m.AdoptedOn, "measure.adopted_on", required: true) : null;
+        var adopted = Has("adopted_on") ? v.Date(m.AdoptedOn, "measure.adopted_on") : null;
+        if (Has("kind")) v.Enum(m.Kind, "measure.kind", allowUnspecified: true);
+        var kind = Has("kind") ? (m.Kind == MeasureKind.Unspecified ? MeasureKind.CouncilAdopted : m.Kind) : (MeasureKind?)null;
+        // Where the request sets the whole measure (create, "*"), its kind's needs are reported with the
+        // other fields; a partial update is judged on the patched measure (MeasureChecks).
+        if (kind is { } whole && Has("action_concept") && Has("adopted_on"))
+            foreach (var (path, problem) in MeasureFields.KindProblems(whole, concept, adopted))
+                if (!v.Violations.Any(x => x.Field == "measure." + path)) v.Add("measure." + path, problem);
         return new MeasurePatch(paths)
         {
             Code = Has("code") ? m.Code.Trim() : null,
@@ -64,6 +72,8 @@ internal static class MeasureRequests
             ResponsibleUnitId = unit,
             ParentId = parent is null ? null : long.Parse(parent, CultureInfo.InvariantCulture),
             AdoptedOn = adopted,
+            // API.md: MEASURE_KIND_UNSPECIFIED is read as COUNCIL_ADOPTED.
+            Kind = kind,
         };
     }
 

@@ -12,14 +12,15 @@ public sealed class MeasureChecks(MeasureRepository measures, CatalogueRepositor
 {
     /// <summary>
     /// Everything the fields refer to exists, and the parent makes no cycle; each broken reference is one
-    /// violation of its field. <paramref name="selfId"/> is the measure written (0 for a new one).
+    /// violation of its field; a council-adopted measure has its concept and adoption date. <paramref name="selfId"/> is the measure written (0 for a new one).
     /// </summary>
     public async Task ReferencesAsync(DbScope db, MeasureFields f, long selfId, CancellationToken ct)
     {
         var v = new Validator();
+        foreach (var (path, problem) in f.KindProblems()) v.Add("measure." + path, problem);
         if (!await catalogue.FieldOfActionExistsAsync(db, f.FieldOfAction, ct))
             v.Add("measure.field_of_action", $"field of action {f.FieldOfAction} does not exist");
-        if (await catalogue.GetActionConceptAsync(db, f.ActionConceptId, ct) is null)
+        if (f.ActionConceptId is not null && await catalogue.GetActionConceptAsync(db, f.ActionConceptId, ct) is null)
             v.Add("measure.action_concept", $"{MeasureNames.ActionConcepts.Format(f.ActionConceptId)} does not exist");
         if (await catalogue.GetUnitAsync(db, f.ResponsibleUnitId, ct) is null)
             v.Add("measure.responsible_unit", $"{MeasureNames.Units.Format(f.ResponsibleUnitId)} does not exist");

@@ -11,7 +11,8 @@ namespace IntegrationServices.Measures.Application;
 /// times in the past, as historical data would be migrated: in one transaction, and only into an empty
 /// catalogue, so seeding twice changes nothing. The two action concepts and the units "Dezernat V" /
 /// "50 Fachbereich Soziales und Gesundheit" are real (council paper 18-08576); every measure is a
-/// made-up example and says so in its title and description ("Beispiel").
+/// made-up example and says so in its title and description ("Beispiel"), among them a parent with
+/// three children (the roll-up) and one further activity beyond the adopted concepts.
 /// </summary>
 public static class MeasuresDemoData
 {
@@ -58,6 +59,7 @@ public static class MeasuresDemoData
                     await catalogue.InsertUnitAsync(db, new UnitRow { Id = id, Title = title, ParentId = parent, CreateTime = seededAt }, ct);
 
             var number = 0;
+            long? parentOfLanguage = null;
             foreach (var example in Examples)
             {
                 number++;
@@ -68,8 +70,19 @@ public static class MeasuresDemoData
                 var code = $"{(concept == "idk" ? "IdK" : "KIF")}-{example.Field}.{number:D2}";
                 var fields = new MeasureFields(code, "Beispiel: " + example.Title,
                     "Beispielmaßnahme (erfundene Demo-Daten, keine Maßnahme aus den Handlungskonzepten). " + example.Description,
-                    concept, example.Field, example.Unit, null, adopted);
+                    concept, example.Field, example.Unit, example.Role == Role.LanguageChild ? parentOfLanguage : null, adopted);
+                if (example.Pattern == Pattern.FurtherActivity)
+                {
+                    // Beyond the adopted concepts: no concept, no adoption date (the seed's "wird geprüft").
+                    created = new DateTime(2018, 3, 1, 9, 0, 0, DateTimeKind.Utc);
+                    fields = fields with
+                    {
+                        Code = $"WA-{example.Field}.{number:D2}", ActionConceptId = null, AdoptedOn = null, Kind = MeasureKind.FurtherActivity,
+                        Description = "Beispiel für eine weitere Aktivität (erfundene Demo-Daten) außerhalb der vom Rat beschlossenen Konzepte. " + example.Description,
+                    };
+                }
                 var id = await measures.InsertAsync(db, fields, created, Seeder.Caller.Subject, ct);
+                if (example.Role == Role.LanguageParent) parentOfLanguage = id;
 
                 foreach (var (date, status, progress, note, lateDays) in History(example.Pattern))
                 {
@@ -86,9 +99,12 @@ public static class MeasuresDemoData
         }, ct);
     }
 
-    private enum Pattern { Steady, LateRecorded, Started2018, Ongoing, Discontinued, NotStarted, AddedIn2019, RenamedIn2019, RetiredIn2019 }
+    private enum Pattern { Steady, LateRecorded, Started2018, Ongoing, Discontinued, NotStarted, AddedIn2019, RenamedIn2019, RetiredIn2019, FurtherActivity }
 
-    private sealed record Example(int Field, string Unit, Pattern Pattern, string Title, string Description);
+    /// <summary>The example parent (a bundle of field 1) and the measures below it, whose progress rolls up.</summary>
+    private enum Role { None, LanguageParent, LanguageChild }
+
+    private sealed record Example(int Field, string Unit, Pattern Pattern, string Title, string Description, Role Role = Role.None);
 
     private static IEnumerable<(DateOnly Date, MeasureStatus Status, int Progress, string Note, int LateDays)> History(Pattern pattern) => pattern switch
     {
@@ -118,14 +134,17 @@ public static class MeasuresDemoData
         ],
         Pattern.AddedIn2019 => [(new(2019, 3, 1), MeasureStatus.InProgress, 15, "Start der Umsetzung", 0)],
         Pattern.RetiredIn2019 => [(new(2017, 4, 1), MeasureStatus.InProgress, 35, "Start der Umsetzung", 0)],
+        Pattern.FurtherActivity => [(new(2018, 3, 1), MeasureStatus.NotStarted, 0, "Wird geprüft: ob und in welcher Form das Angebot in die Integrationsplanung aufgenommen wird", 0)],
         _ => [],
     };
 
     private static readonly Example[] Examples =
     [
-        new(1, "40", Pattern.Steady, "Sprachförderung in Kindertagesstätten", "Alltagsintegrierte Sprachbildung in Kitas."),
-        new(1, "51", Pattern.LateRecorded, "Elternbegleitung beim Übergang Kita–Schule", "Mehrsprachige Informationsangebote für Eltern."),
-        new(1, "40", Pattern.Started2018, "Sprachlernklassen an weiterführenden Schulen", "Ausbau der Sprachlernklassen."),
+        new(1, "40", Pattern.Ongoing, "Sprachförderkette von der Kita bis zur Schule",
+            "Bündelt die Sprachförderung im Bildungsverlauf; ihr Fortschritt ergibt sich aus den Maßnahmen darunter.", Role.LanguageParent),
+        new(1, "40", Pattern.Steady, "Sprachförderung in Kindertagesstätten", "Alltagsintegrierte Sprachbildung in Kitas.", Role.LanguageChild),
+        new(1, "51", Pattern.LateRecorded, "Elternbegleitung beim Übergang Kita–Schule", "Mehrsprachige Informationsangebote für Eltern.", Role.LanguageChild),
+        new(1, "40", Pattern.Started2018, "Sprachlernklassen an weiterführenden Schulen", "Ausbau der Sprachlernklassen.", Role.LanguageChild),
         new(2, "50", Pattern.Ongoing, "Ausbildungslotsen für junge Zugewanderte", "Begleitung in Ausbildung und Beruf."),
         new(2, "50", Pattern.Discontinued, "Praktikumsbörse für Geflüchtete", "Vermittlung von Praktikumsplätzen."),
         new(2, "10", Pattern.NotStarted, "Anerkennungsberatung für ausländische Abschlüsse", "Lotsenangebot zur Anerkennung."),
@@ -145,5 +164,7 @@ public static class MeasuresDemoData
         new(8, "50", Pattern.Steady, "Sozialbetreuung in städtischen Wohnstandorten", "Betreuung in den Wohnstandorten für Geflüchtete."),
         new(8, "50", Pattern.LateRecorded, "Auszugsmanagement in eigenen Wohnraum", "Unterstützung bei der Wohnungssuche."),
         new(8, "50", Pattern.AddedIn2019, "Ehrenamtskoordination an Wohnstandorten", "Koordination ehrenamtlicher Hilfe."),
+        new(7, "50", Pattern.FurtherActivity, "Angebote freier Träger im Quartier abbilden",
+            "Ob Angebote nicht kommunaler Akteure in die Berichterstattung aufgenommen werden, wird geprüft."),
     ];
 }

@@ -10,7 +10,7 @@ public sealed class MeasureRepository(Database database)
     private readonly MeasureSql _sql = new(database.Dialect);
 
     public async Task<MeasureRow?> GetAsync(DbScope db, long id, PointInTime at, CancellationToken ct) =>
-        (await db.QuerySingleOrDefaultAsync<MeasureRow>(_sql.QueryById, new { Id = id, at.AsOf, at.KnownAt }, ct))?.AsUtc();
+        (await db.QuerySingleOrDefaultAsync<MeasureRow>(_sql.QueryById, new { Id = id, at.AsOf, at.KnownAt, at.AsOfEnd }, ct))?.AsUtc();
 
     /// <summary>Up to <paramref name="limit"/> measures of the query after id <paramref name="after"/>, in id order.</summary>
     public async Task<IReadOnlyList<MeasureRow>> ListAsync(DbScope db, MeasureQuery query, long after, int limit, CancellationToken ct) =>
@@ -62,6 +62,7 @@ public sealed class MeasureRepository(Database database)
         {
             MeasureId = id, Revision = revision, RecordTime = recordTime, RecordedBy = recordedBy,
             f.Code, f.Title, f.Description, f.ActionConceptId, f.FieldOfAction, f.ResponsibleUnitId, f.ParentId, f.AdoptedOn,
+            Kind = (int)f.Kind,
         }, ct);
 
     /// <summary>Retires the measure, or returns false when its head moved since <paramref name="expectedRevision"/>.</summary>

@@ -1,3 +1,4 @@
+using IntegrationServices.Contracts.Measures.V1;
 using IntegrationServices.Measures.Domain;
 using IntegrationServices.ServiceDefaults.Storage;
 
@@ -17,20 +18,25 @@ public sealed record MeasureRow
     public string Code { get; init; } = "";
     public string Title { get; init; } = "";
     public string Description { get; init; } = "";
-    public string ActionConceptId { get; init; } = "";
+    public string? ActionConceptId { get; init; }
     public int FieldOfAction { get; init; }
     public string ResponsibleUnitId { get; init; } = "";
     public long? ParentId { get; init; }
-    public DateOnly AdoptedOn { get; init; }
+    public DateOnly? AdoptedOn { get; init; }
+    public int Kind { get; init; } = (int)MeasureKind.CouncilAdopted;
     public int Status { get; init; }
     public int ProgressPercent { get; init; }
     public DateOnly? StatusEffectiveDate { get; init; }
+    public string StatusNote { get; init; } = "";
+    public int ChildrenCount { get; init; }
+    /// <summary>The unweighted mean of the direct children's progress; null without children.</summary>
+    public double? RollupProgressPercent { get; init; }
 
     public bool Retired => RetireTime is not null;
 
     public string Etag => MeasureRules.Etag(Revision, Retired);
 
-    public MeasureFields ToFields() => new(Code, Title, Description, ActionConceptId, FieldOfAction, ResponsibleUnitId, ParentId, AdoptedOn);
+    public MeasureFields ToFields() => new(Code, Title, Description, ActionConceptId, FieldOfAction, ResponsibleUnitId, ParentId, AdoptedOn, (MeasureKind)Kind);
 
     internal MeasureRow AsUtc() => this with
     {

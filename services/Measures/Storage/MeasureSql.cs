@@ -19,6 +19,7 @@ public sealed class MeasureSql(SqlDialect dialect)
         ["status"] = new("COALESCE(e.status, 1)", v => (int)ProtoEnum<MeasureStatus>.Parse(v), OrderedOperators: false),
         ["code"] = new("v.code", v => v),
         ["parent"] = new("v.parent_id", v => MeasureNames.Measures.ParseNumber(v), OrderedOperators: false),
+        ["kind"] = new("v.kind", v => (int)ProtoEnum<MeasureKind>.Parse(v), OrderedOperators: false),
     });
 
     /// <summary>
@@ -30,7 +31,9 @@ public sealed class MeasureSql(SqlDialect dialect)
     /// from the point in time on measure_versions (measure_id, revision) and on status_events
     /// (measure_id, effective_date, record_time, id) and stops at the first match: a read costs what the
     /// measures it returns cost, however many others and however long their histories are. The plans
-    /// are checked by a test (MeasureQueryPlanTests). One flat SELECT, without a CTE around it: SQLite
+    /// are checked by a test (MeasureQueryPlanTests). The status note is the note of the event in force.
+    /// The roll-up (children_count, rollup_progress_percent) reads only the measure's own children, see
+    /// <see cref="Children"/>. One flat SELECT, without a CTE around it: SQLite
     /// prepares the statement on every call (Microsoft.Data.Sqlite keeps no statement cache), and the
     /// flat form prepares in about two thirds of the time.
     /// </summary>
@@ -39,8 +42,11 @@ public sealed class MeasureSql(SqlDialect dialect)
                CASE WHEN m.retire_time <= @KnownAt THEN m.retire_time END AS RetireTime,
                v.revision AS Revision, v.record_time AS UpdateTime, v.code AS Code, v.title AS Title, v.description AS Description,
                v.action_concept_id AS ActionConceptId, v.field_of_action AS FieldOfAction,
-               v.responsible_unit_id AS ResponsibleUnitId, v.parent_id AS ParentId, v.adopted_on AS AdoptedOn,
-               COALESCE(e.status, 1) AS Status, COALESCE(e.progress_percent, 0) AS ProgressPercent, e.effective_date AS StatusEffectiveDate
+               v.responsible_unit_id AS ResponsibleUnitId, v.parent_id AS ParentId, v.adopted_on AS AdoptedOn, v.kind AS Kind,
+               COALESCE(e.status, 1) AS Status, COALESCE(e.progress_percent, 0) AS ProgressPercent, e.effective_date AS StatusEffectiveDate,
+               COALESCE(e.note, '') AS StatusNote,
+               {Children(progress: false)} AS ChildrenCount,
+               {Children(progress: true)} AS RollupProgressPercent
         FROM measures m
         JOIN measure_versions v ON v.measure_id = m.id AND v.revision = (
             SELECT mv.revision FROM measure_versions mv
@@ -56,13 +62,41 @@ public sealed class MeasureSql(SqlDialect dialect)
         """;
 
     /// <summary>
+    /// The number of the direct children of measure m, or with <paramref name="progress"/> the mean of their
+    /// progress (0 for a child without events), as of the point in time. The children: the measures that name
+    /// m as parent in their version in force, exist at @KnownAt and are not retired on or before @AsOf (as
+    /// known at @KnownAt). Candidates come from ix_measure_versions_parent (every measure that ever named m),
+    /// then each one's version in force, and with <paramref name="progress"/> its status event in force
+    /// (ce), are looked up as in <see cref="View"/>: the cost is m's children, never the catalogue. The
+    /// event is joined rather than read by a subquery inside the aggregate, which T-SQL does not allow.
+    /// </summary>
+    private string Children(bool progress) => $"""
+        (SELECT {(progress ? "AVG(CAST(COALESCE(ce.progress_percent, 0) AS FLOAT))" : "COUNT(*)")} FROM measures c{(progress ? $"""
+
+            LEFT JOIN status_events ce ON ce.id = (
+                SELECT cse.id FROM status_events cse
+                WHERE cse.measure_id = c.id AND cse.effective_date <= @AsOf AND cse.record_time <= @KnownAt
+                ORDER BY cse.effective_date DESC, cse.record_time DESC, cse.id DESC
+                {dialect.Limit("1")})
+        """ : "")}
+         WHERE c.id IN (SELECT pv.measure_id FROM measure_versions pv WHERE pv.parent_id = m.id)
+           AND c.create_time <= @KnownAt
+           AND (c.retire_time IS NULL OR c.retire_time > @KnownAt OR c.retire_time >= @AsOfEnd)
+           AND (SELECT cv.parent_id FROM measure_versions cv
+                WHERE cv.measure_id = c.id AND cv.record_time <= @KnownAt
+                ORDER BY cv.revision DESC
+                {dialect.Limit("1")}) = m.id)
+        """;
+
+    /// <summary>
     /// At most @Limit measures after @After in id order (keyset: a page reads from its start, not the
     /// catalogue's): without <paramref name="showRetired"/> those retired on or before @AsOf (as known at
-    /// @KnownAt) are left out; with <paramref name="timeTravel"/> those adopted after @AsOf.
+    /// @KnownAt) are left out; with <paramref name="timeTravel"/> those adopted after @AsOf (a further
+    /// activity without adoption date counts from its creation, which @KnownAt already bounds).
     /// </summary>
     public string Query(SqlFilter filter, bool showRetired, bool timeTravel) => $"""
         {View()}
-        AND m.id > @After{(showRetired ? "" : " AND (m.retire_time IS NULL OR m.retire_time > @KnownAt OR m.retire_time >= @AsOfEnd)")}{(timeTravel ? " AND v.adopted_on <= @AsOf" : "")}{filter.Sql}
+        AND m.id > @After{(showRetired ? "" : " AND (m.retire_time IS NULL OR m.retire_time > @KnownAt OR m.retire_time >= @AsOfEnd)")}{(timeTravel ? " AND (v.adopted_on IS NULL OR v.adopted_on <= @AsOf)" : "")}{filter.Sql}
         ORDER BY m.id
         {dialect.Limit("@Limit")}
         """;
@@ -92,9 +126,9 @@ public sealed class MeasureSql(SqlDialect dialect)
 
     public string InsertVersion => """
         INSERT INTO measure_versions (measure_id, revision, record_time, recorded_by, code, title, description,
-                                      action_concept_id, field_of_action, responsible_unit_id, parent_id, adopted_on)
+                                      action_concept_id, field_of_action, responsible_unit_id, parent_id, adopted_on, kind)
         VALUES (@MeasureId, @Revision, @RecordTime, @RecordedBy, @Code, @Title, @Description,
-                @ActionConceptId, @FieldOfAction, @ResponsibleUnitId, @ParentId, @AdoptedOn)
+                @ActionConceptId, @FieldOfAction, @ResponsibleUnitId, @ParentId, @AdoptedOn, @Kind)
         """;
 
     /// <summary>Optimistic concurrency: moves the head only if nobody else moved it since it was read.</summary>

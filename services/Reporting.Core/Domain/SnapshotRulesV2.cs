@@ -11,7 +11,8 @@ namespace IntegrationServices.Reporting.Core.Domain;
 /// which figures rest on example or estimated inputs; the indicator definitions, the refugee housing
 /// figure, and the area successions as known at the cut-off (so that comparing across an area reform
 /// needs nothing but the two snapshots). Takes what the services answer; what they leave unset stays
-/// unset. Its changes map earlier areas onto this snapshot's area set (<see cref="SnapshotComparison"/>).
+/// unset. The average progress leaves out discontinued measures and further activities (<see cref="ProgressAverage"/>).
+/// Its changes map earlier areas onto this snapshot's area set (<see cref="SnapshotComparison"/>).
 /// </summary>
 public static class SnapshotRulesV2
 {
@@ -24,6 +25,7 @@ public static class SnapshotRulesV2
         snapshot.Scope.AddRange(input.Scope);
         var measures = sources.Measures.ToDictionary(m => m.Name, StringComparer.Ordinal);
         foreach (var entry in snapshot.Measures.Entries) Describe(entry, measures[entry.Name], sources.Titles);
+        snapshot.Measures.AverageProgressPercent = ProgressAverage.Of(snapshot.Measures.Entries);
         Describe(snapshot.Demographics, sources.Demographics, sources.Areas, input.ReferenceDate);
         return snapshot;
     }

@@ -6,7 +6,7 @@ using IntegrationServices.ServiceDefaults.Errors;
 
 namespace IntegrationServices.Reporting.Api;
 
-/// <summary><c>GET /reports/{cycle-id}.html|.md|.csv</c>: the rendered report of a cycle's snapshot, on the HTTP port.</summary>
+/// <summary><c>GET /reports/{cycle-id}.html|.md|.csv|.xlsx</c>: the rendered report of a cycle's snapshot, on the HTTP port.</summary>
 public static class ReportRoutes
 {
     /// <summary>

@@ -63,16 +63,19 @@ public sealed class HtmlReportTests
 
         Assert.Equal(
             [
-                ["nicht begonnen", "2", "14,3 %"],
-                ["in Umsetzung", "6", "42,9 %"],
-                ["umgesetzt", "2", "14,3 %"],
-                ["Daueraufgabe", "3", "21,4 %"],
-                ["entfallen", "1", "7,1 %"],
+                ["nicht begonnen", "2", "14,3"],
+                ["in Umsetzung", "6", "42,9"],
+                ["umgesetzt", "2", "14,3"],
+                ["Daueraufgabe", "3", "21,4"],
+                ["entfallen", "1", "7,1"],
             ],
             rows);
-        Assert.Equal(["Maßnahmen gesamt", "14", "100,0 %"], Cells(doc.QuerySelector("table.summary tfoot tr")!));
-        // (100+60+0+100+20+35+100+40+0+100+50+100+75+0) / 14 = 55.714…
-        Assert.Equal("Durchschnittlicher Umsetzungsstand: 55,7 %", Text(doc.QuerySelector("p.average-progress")!));
+        // The header says "in %": the cells carry numbers only.
+        Assert.Equal(["Stand der Umsetzung", "Maßnahmen", "Anteil in %"], Cells(doc.QuerySelector("table.summary thead tr")!));
+        Assert.Equal(["Maßnahmen gesamt", "14", "100,0"], Cells(doc.QuerySelector("table.summary tfoot tr")!));
+        // Without the discontinued 3.3 (0 %): (100+60+0+100+20+35+100+40+100+50+100+75+0) / 13 = 60.0; and it says so.
+        Assert.Equal("Durchschnittlicher Fortschritt: 60,0 % (Mittel der vom Rat beschlossenen Maßnahmen ohne entfallene Maßnahmen)",
+            Text(doc.QuerySelector("p.average-progress")!));
     }
 
     [Fact]
@@ -158,8 +161,8 @@ public sealed class HtmlReportTests
             var expected = snapshot.Measures.Entries.Where(e => e.FieldOfAction == field)
                 .Select(e => new[]
                 {
-                    e.Code, e.Title, german[e.Status],
-                    e.ProgressPercent.ToString(CultureInfo.InvariantCulture) + " %",
+                    e.Code, e.Title, e.ActionConcept, e.ResponsibleUnit, german[e.Status],
+                    e.ProgressPercent.ToString(CultureInfo.InvariantCulture),
                     $"{e.StatusEffectiveDate.Day:00}.{e.StatusEffectiveDate.Month:00}.{e.StatusEffectiveDate.Year}",
                 })
                 .ToArray();
@@ -167,7 +170,7 @@ public sealed class HtmlReportTests
             Assert.Equal(expected, rows);
         }
         var row = doc.QuerySelector("tr[data-measure='measures/m-1-2']")!;
-        Assert.Equal(["1.2", SampleSnapshot.CommaQuoteTitle, "in Umsetzung", "60 %", "30.06.2019"], Cells(row));
+        Assert.Equal(["1.2", SampleSnapshot.CommaQuoteTitle, "actionConcepts/idk", "units/50", "in Umsetzung", "60", "30.06.2019"], Cells(row));
     }
 
     [Fact]
@@ -177,17 +180,18 @@ public sealed class HtmlReportTests
         var rows = doc.QuerySelectorAll("table.demographics tbody tr").Select(Cells).ToArray();
 
         Assert.Equal(
-            ["Gebiet", "Einwohner", "Ausländer", "Bevölkerung mit Migrationshintergrund", "Anteil %", "Stichtag der Daten"],
+            ["Gebiet", "Bevölkerung (Einwohner mit Hauptwohnsitz)", "Ausländerinnen und Ausländer", "Bevölkerung mit Migrationshintergrund",
+             "Anteil mit Migrationshintergrund in %", "Stichtag der Daten"],
             Cells(doc.QuerySelector("table.demographics thead tr")!));
         Assert.Equal(
             [
-                ["Westliches Ringgebiet", "27.350", "6.012", "9.845", "36,0 %", "31.12.2019"],
-                ["Wabe-Schunter-Beberbach", "21.788", "1.390", "2.680", "12,3 %", "31.12.2019"],
+                ["Westliches Ringgebiet", "27.350", "6.012", "9.845", "36,0", "31.12.2019"],
+                ["Wabe-Schunter-Beberbach", "21.788", "1.390", "2.680", "12,3", "31.12.2019"],
                 ["Stöckheim-Leiferde", "10.344", "–", "–", "–", "31.12.2019"],
-                ["Innenstadt", "23.056", "4.860", "8.020", "34,8 %", "31.12.2019"],
+                ["Innenstadt", "23.056", "4.860", "8.020", "34,8", "31.12.2019"],
             ],
             rows);
-        Assert.Equal(["Stadt Braunschweig", "251.804", "34.012", "62.000", "24,6 %", "31.12.2019"],
+        Assert.Equal(["Stadt Braunschweig", "251.804", "34.012", "62.000", "24,6", "31.12.2019"],
             Cells(doc.QuerySelector("table.demographics tfoot tr.city")!));
         Assert.Equal("31.12.2019", Text(doc.QuerySelector(".area-set-date")!));
         Assert.Equal(["areas/321 Nordstadt (Gebietsstand bis 31.10.2021)"],
@@ -227,20 +231,20 @@ public sealed class HtmlReportTests
         Assert.Equal("reportingCycles/2018/snapshot", Text(section.QuerySelector("code.base")!));
         Assert.Equal(
             [
-                ["1.1", "Sprachförderung in Kindertagesstätten ausbauen", "in Umsetzung", "umgesetzt", "70 % → 100 %"],
-                ["3.3", "Anonymisierte Bewerbungsverfahren", "nicht begonnen", "entfallen", "0 % → 0 %"],
+                ["1.1", "Sprachförderung in Kindertagesstätten ausbauen", "in Umsetzung", "umgesetzt", "70 → 100"],
+                ["3.3", "Anonymisierte Bewerbungsverfahren", "nicht begonnen", "entfallen", "0 → 0"],
             ],
             section.QuerySelectorAll("table.status-changes tbody tr").Select(Cells).ToArray());
-        Assert.Equal([["8.3", "Ehrenamtskoordination", "8 Geflüchtete in städtischer Unterbringung", "nicht begonnen", "0 %"]],
+        Assert.Equal([["8.3", "Ehrenamtskoordination", "8 Geflüchtete in städtischer Unterbringung", "nicht begonnen", "0"]],
             section.QuerySelectorAll("table.new-measures tbody tr").Select(Cells).ToArray());
         // Field 6 is not in this snapshot: its title comes from the known fields of action.
-        Assert.Equal([["6.2", "Interkulturelle Woche", "6 Kultur, Freizeit und Sport", "Daueraufgabe", "100 %"]],
+        Assert.Equal([["6.2", "Interkulturelle Woche", "6 Kultur, Freizeit und Sport", "Daueraufgabe", "100"]],
             section.QuerySelectorAll("table.retired-measures tbody tr").Select(Cells).ToArray());
         Assert.Equal(
             [
-                ["Westliches Ringgebiet", "Einwohner", "26.900", "27.350", "+450"],
-                ["Stöckheim-Leiferde", "Ausländer", "–", "–", "–"],
-                ["Stadt Braunschweig", "Anteil Bevölkerung mit Migrationshintergrund (%)", "23,9 %", "24,6 %", "+0,7 Prozentpunkte"],
+                ["Westliches Ringgebiet", "Bevölkerung (Einwohner mit Hauptwohnsitz)", "26.900", "27.350", "+450"],
+                ["Stöckheim-Leiferde", "Ausländerinnen und Ausländer", "–", "–", "–"],
+                ["Stadt Braunschweig", "Anteil Bevölkerung mit Migrationshintergrund", "23,9 %", "24,6 %", "+0,7 Prozentpunkte"],
             ],
             section.QuerySelectorAll("table.indicator-deltas tbody tr").Select(Cells).ToArray());
     }

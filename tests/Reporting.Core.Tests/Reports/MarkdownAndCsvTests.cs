@@ -28,27 +28,29 @@ public sealed class MarkdownReportTests
         Assert.Contains("- **Vorlage:** Mitteilung 20-13001", lines);
         Assert.Contains("- **Stichtag:** 31.12.2019", lines);
         Assert.Contains("- **Wissensstand:** 01.04.2020, 00:00 Uhr (MESZ), d. h. Stand Ende des 31.03.2020", lines);
-        Assert.Contains("| in Umsetzung | 6 | 42,9 % |", lines);
-        Assert.Contains("| **Maßnahmen gesamt** | **14** | 100,0 % |", lines);
-        Assert.Contains("Durchschnittlicher Umsetzungsstand: **55,7 %**", lines);
+        Assert.Contains("| in Umsetzung | 6 | 42,9 |", lines);
+        Assert.Contains("| **Maßnahmen gesamt** | **14** | 100,0 |", lines);
+        // Without the discontinued measure (3.3, 0 %): 780 / 13.
+        Assert.Contains("Durchschnittlicher Fortschritt: **60,0 %** (Mittel der vom Rat beschlossenen Maßnahmen ohne entfallene Maßnahmen)", lines);
         foreach (var (number, title) in SampleSnapshot.FieldTitles)
         {
             Assert.Contains($"### Handlungsfeld {number}: {title}", lines);
         }
         // Text status bar: 3 of 6 measures in field 1 are in progress → half of 20 blocks.
-        Assert.Contains("| in Umsetzung | 3 | 50,0 % | ██████████ |", lines);
-        Assert.Contains("| 1.2 | Elternbildung, \"Rucksack\"-Programm | in Umsetzung | 60 % | 30.06.2019 |", lines);
-        Assert.Contains("| 3.3 | Anonymisierte Bewerbungsverfahren | entfallen | 0 % | 15.11.2019 |", lines);
-        Assert.Contains("| 1.1 | Sprachförderung in Kindertagesstätten ausbauen | in Umsetzung | umgesetzt | 70 % → 100 % |", lines);
-        Assert.Contains("| 8.3 | Ehrenamtskoordination | 8 Geflüchtete in städtischer Unterbringung | nicht begonnen | 0 % |", lines);
-        Assert.Contains("| Westliches Ringgebiet | Einwohner | 26.900 | 27.350 | +450 |", lines);
-        Assert.Contains("| Westliches Ringgebiet | 27.350 | 6.012 | 9.845 | 36,0 % | 31.12.2019 |", lines);
-        Assert.Contains("| Wabe-Schunter-Beberbach | 21.788 | 1.390 | 2.680 | 12,3 % | 31.12.2019 |", lines);
+        Assert.Contains("| in Umsetzung | 3 | 50,0 | ██████████ |", lines);
+        Assert.Contains("| 1.2 | Elternbildung, \"Rucksack\"-Programm | actionConcepts/idk | units/50 | in Umsetzung | 60 | 30.06.2019 |", lines);
+        Assert.Contains("| 3.3 | Anonymisierte Bewerbungsverfahren | actionConcepts/idk | units/10 | entfallen | 0 | 15.11.2019 |", lines);
+        Assert.Contains("| 1.1 | Sprachförderung in Kindertagesstätten ausbauen | in Umsetzung | umgesetzt | 70 → 100 |", lines);
+        Assert.Contains("| 8.3 | Ehrenamtskoordination | 8 Geflüchtete in städtischer Unterbringung | nicht begonnen | 0 |", lines);
+        Assert.Contains("| Westliches Ringgebiet | Bevölkerung (Einwohner mit Hauptwohnsitz) | 26.900 | 27.350 | +450 |", lines);
+        Assert.Contains("| Westliches Ringgebiet | 27.350 | 6.012 | 9.845 | 36,0 | 31.12.2019 |", lines);
+        Assert.Contains("| Wabe-Schunter-Beberbach | 21.788 | 1.390 | 2.680 | 12,3 | 31.12.2019 |", lines);
         Assert.Contains("| Stöckheim-Leiferde | 10.344 | – | – | – | 31.12.2019 |", lines);
-        Assert.Contains("| **Stadt Braunschweig** | 251.804 | 34.012 | 62.000 | 24,6 % | 31.12.2019 |", lines);
+        Assert.Contains("| **Stadt Braunschweig** | 251.804 | 34.012 | 62.000 | 24,6 | 31.12.2019 |", lines);
         Assert.Contains("- areas/321 Nordstadt (Gebietsstand bis 31.10.2021)", lines);
-        Assert.Contains("Prüfsumme des Snapshot-Inhalts (SHA-256): `" + SampleSnapshot.Sha256 + "`", lines);
-        Assert.Contains("Snapshot `reportingCycles/2019/snapshot` des Berichtszyklus `reportingCycles/2019`  ", lines);
+        Assert.Contains("Prüfsumme des Berichtsinhalts (SHA-256): `" + SampleSnapshot.Sha256 + "`", lines);
+        Assert.Contains("Berichtsstand `reportingCycles/2019/snapshot` des Berichtszyklus `reportingCycles/2019`  ", lines);
+        Assert.DoesNotContain("Snapshot ", md);
         Assert.DoesNotContain("<svg", md);
         Assert.DoesNotContain("Beispieldaten", md);
         Assert.DoesNotContain("\r", md);
@@ -70,7 +72,7 @@ public sealed class MarkdownReportTests
         var entries = SampleSnapshot.Entries();
         entries[0].Title = "<script>alert(1)</script> | [Link](http://x) *fett*\nzweite Zeile";
         var md = Markdown(SampleSnapshot.Build(entries));
-        Assert.Contains(@"| 1.1 | \<script\>alert(1)\</script\> \| \[Link\](http://x) \*fett\* zweite Zeile | umgesetzt | 100 % | 01.09.2019 |", md);
+        Assert.Contains(@"| 1.1 | \<script\>alert(1)\</script\> \| \[Link\](http://x) \*fett\* zweite Zeile | actionConcepts/idk | units/50 | umgesetzt | 100 | 01.09.2019 |", md);
         Assert.DoesNotContain("<script>", md);
     }
 }
@@ -100,7 +102,7 @@ public sealed class CsvReportTests
             {
                 case '"' when field.Length == 0: quoted = true; i++; break;
                 case '"': throw new FormatException("quote inside an unquoted field at " + i);
-                case ',': fields.Add(field.ToString()); field.Clear(); i++; break;
+                case ';': fields.Add(field.ToString()); field.Clear(); i++; break;
                 case '\r' when i + 1 < text.Length && text[i + 1] == '\n':
                     fields.Add(field.ToString()); field.Clear(); records.Add([.. fields]); fields.Clear(); i += 2; break;
                 case '\r' or '\n': throw new FormatException("bare line break at " + i);
@@ -124,25 +126,26 @@ public sealed class CsvReportTests
         var text = new UTF8Encoding(false).GetString(report.Content[3..]);
         var records = ParseCsv(text);
 
+        // German headers, semicolon-separated (German Excel's list separator), titles where the snapshot has them.
         Assert.Equal(
-            ["snapshot", "cycle", "reference_date", "code", "title", "field_of_action", "field_of_action_title", "action_concept",
-             "responsible_unit", "status", "progress_percent", "status_effective_date"],
+            ["Berichtszyklus", "Stichtag", "Nr.", "Maßnahme", "Art", "Übergeordnete Maßnahme", "Handlungsfeld", "Handlungsfeld (Titel)",
+             "Handlungskonzept", "Zuständig", "Stand der Umsetzung", "Fortschritt in %", "Fortschritt der Teilmaßnahmen in %", "Stand seit", "Sachstand"],
             records[0]);
         Assert.Equal(snapshot.Measures.Entries.Count, records.Count - 1);
-        Assert.All(records, r => Assert.Equal(12, r.Length));
-        Assert.Equal(snapshot.Measures.Entries.Select(e => e.Code), records.Skip(1).Select(r => r[3]));
-        Assert.Equal(snapshot.Measures.Entries.Select(e => e.Title), records.Skip(1).Select(r => r[4]));
+        Assert.All(records, r => Assert.Equal(15, r.Length));
+        Assert.Equal(snapshot.Measures.Entries.Select(e => e.Code), records.Skip(1).Select(r => r[2]));
+        Assert.Equal(snapshot.Measures.Entries.Select(e => e.Title), records.Skip(1).Select(r => r[3]));
 
         Assert.Equal(
-            ["reportingCycles/2019/snapshot", "reportingCycles/2019", "2019-12-31", "1.2", SampleSnapshot.CommaQuoteTitle, "1",
-             "Bildung und Sprachförderung", "actionConcepts/idk", "units/50", "in Umsetzung", "60", "2019-06-30"],
+            ["Status-Quo-Bericht 2019", "2019-12-31", "1.2", SampleSnapshot.CommaQuoteTitle, "Vom Rat beschlossene Maßnahme", "", "1",
+             "Bildung und Sprachförderung", "actionConcepts/idk", "units/50", "in Umsetzung", "60", "", "2019-06-30", ""],
             records[2]);
-        Assert.Equal("3.3", records[9][3]);
-        Assert.Equal("Interkulturelle Öffnung der Verwaltung", records[9][6]);
-        Assert.Equal("entfallen", records[9][9]);
-        // The title with a comma and quotes is quoted, quotes doubled (RFC 4180).
-        Assert.Contains(",\"Elternbildung, \"\"Rucksack\"\"-Programm\",", text);
-        Assert.Contains(",\"Dezentrale Unterbringung, Wohnungsakquise\",", text);
+        Assert.Equal("3.3", records[9][2]);
+        Assert.Equal("Interkulturelle Öffnung der Verwaltung", records[9][7]);
+        Assert.Equal("entfallen", records[9][10]);
+        // A title with a semicolon or quotes is quoted, quotes doubled; a comma needs no quotes any more.
+        Assert.Contains(";\"Elternbildung, \"\"Rucksack\"\"-Programm\";", text);
+        Assert.Contains(";Dezentrale Unterbringung, Wohnungsakquise;", text);
     }
 
     [Fact]
@@ -152,7 +155,7 @@ public sealed class CsvReportTests
         entries[0].Title = "=HYPERLINK(\"http://x\";\"klick\")";
         var report = Renderer.Render(SampleSnapshot.Build(entries), SampleSnapshot.Cycle(), Format.Csv);
         var records = ParseCsv(new UTF8Encoding(false).GetString(report.Content[3..]));
-        Assert.Equal("'=HYPERLINK(\"http://x\";\"klick\")", records[1][4]);
+        Assert.Equal("'=HYPERLINK(\"http://x\";\"klick\")", records[1][3]);
     }
 }
 
@@ -174,7 +177,7 @@ public sealed class RenderContractTests
     [Fact]
     public void Every_file_extension_names_the_format_that_renders_with_it()
     {
-        Assert.Equal(["html", "md", "csv"], ReportRenderer.Extensions.Keys);
+        Assert.Equal(["html", "md", "csv", "xlsx"], ReportRenderer.Extensions.Keys);
         foreach (var (extension, format) in ReportRenderer.Extensions)
             Assert.Equal(extension, Renderer.Render(SampleSnapshot.Build(), SampleSnapshot.Cycle(), format).FileExtension);
     }
@@ -183,6 +186,7 @@ public sealed class RenderContractTests
     [InlineData(Format.Html)]
     [InlineData(Format.Markdown)]
     [InlineData(Format.Csv)]
+    [InlineData(Format.Xlsx)]
     public void Rendering_is_deterministic_and_independent_of_the_machine_culture(Format format)
     {
         var first = Renderer.Render(SampleSnapshot.Build(), SampleSnapshot.Cycle(), format);

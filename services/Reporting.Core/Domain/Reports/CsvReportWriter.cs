@@ -4,23 +4,28 @@ using System.Text;
 namespace IntegrationServices.Reporting.Core.Domain.Reports;
 
 /// <summary>
-/// The CSV export: a header row and one row per measure of the snapshot, in the snapshot's order.
+/// The CSV export for spreadsheet users: a header row and one row per measure of the snapshot, in the
+/// snapshot's order, with titles rather than resource names.
 /// <list type="bullet">
-/// <item>RFC 4180: comma-separated, CRLF line ends, a field is quoted when it contains a comma,
-/// a double quote, CR or LF (or starts/ends with a space), quotes inside doubled.</item>
+/// <item>Semicolon-separated, the list separator of German Excel: a comma-separated file opens there in
+/// one column. Quoting as RFC 4180 (a field with a semicolon, a double quote, CR or LF, or a leading or
+/// trailing space is quoted, quotes inside doubled), CRLF line ends.</item>
 /// <item>UTF-8 WITH byte order mark: Excel only recognises UTF-8 (and so shows umlauts such as
 /// "Maßnahme" or "Geflüchtete" correctly) when the file starts with the BOM; other tools ignore it.</item>
-/// <item>Dates ISO 8601 (yyyy-MM-dd), progress as a plain integer, status as its German label.</item>
+/// <item>Dates ISO 8601 (yyyy-MM-dd, which German Excel reads as dates), progress as a plain integer,
+/// the roll-up with a decimal comma, status as its German label.</item>
 /// <item>Text from users that starts with =, +, -, @, tab or CR is prefixed with an apostrophe so
 /// that spreadsheet programs do not evaluate it as a formula (CSV injection).</item>
 /// </list>
 /// </summary>
 internal static class CsvReportWriter
 {
+    public const char Separator = ';';
+
     public static readonly string[] Columns =
     [
-        "snapshot", "cycle", "reference_date", "code", "title", "field_of_action", "field_of_action_title",
-        "action_concept", "responsible_unit", "status", "progress_percent", "status_effective_date",
+        "Berichtszyklus", "Stichtag", "Nr.", "Maßnahme", "Art", "Übergeordnete Maßnahme", "Handlungsfeld", "Handlungsfeld (Titel)",
+        "Handlungskonzept", "Zuständig", "Stand der Umsetzung", "Fortschritt in %", "Fortschritt der Teilmaßnahmen in %", "Stand seit", "Sachstand",
     ];
 
     public static byte[] Write(ReportModel m)
@@ -28,22 +33,26 @@ internal static class CsvReportWriter
         var csv = new StringBuilder(8 * 1024);
         AppendRow(csv, Columns);
         var referenceDate = GermanFormat.IsoDate(m.ReferenceDate);
+        var codes = m.Measures.Entries.ToDictionary(e => e.Name, e => e.Code, StringComparer.Ordinal);
         foreach (var e in m.Measures.Entries)
         {
             AppendRow(csv,
             [
-                m.Snapshot.Name,
-                m.CycleName,
+                Text(m.Title),
                 referenceDate,
                 Text(e.Code),
                 Text(e.Title),
+                GermanFormat.Kind(e.Kind),
+                Text(e.Parent.Length == 0 ? "" : codes.GetValueOrDefault(e.Parent, e.Parent)),
                 e.FieldOfAction.ToString(CultureInfo.InvariantCulture),
                 Text(m.FieldTitle(e.FieldOfAction)),
-                Text(e.ActionConcept),
-                Text(e.ResponsibleUnit),
+                Text(e.ActionConceptTitle.Length > 0 ? e.ActionConceptTitle : e.ActionConcept),
+                Text(e.ResponsibleUnitTitle.Length > 0 ? e.ResponsibleUnitTitle : e.ResponsibleUnit),
                 GermanFormat.Status(e.Status),
                 e.ProgressPercent.ToString(CultureInfo.InvariantCulture),
+                e.HasRollupProgressPercent ? GermanFormat.Decimal(e.RollupProgressPercent) : "",
                 GermanFormat.IsoDate(e.StatusEffectiveDate),
+                Text(e.StatusNote),
             ]);
         }
         // The BOM makes Excel read the file as UTF-8 (umlauts); RFC 4180 readers skip it.
@@ -63,7 +72,7 @@ internal static class CsvReportWriter
     {
         for (var i = 0; i < fields.Count; i++)
         {
-            if (i > 0) csv.Append(',');
+            if (i > 0) csv.Append(Separator);
             csv.Append(Quote(fields[i]));
         }
         csv.Append("\r\n");
@@ -71,7 +80,7 @@ internal static class CsvReportWriter
 
     internal static string Quote(string field)
     {
-        var needsQuotes = field.AsSpan().IndexOfAny(",\"\r\n") >= 0
+        var needsQuotes = field.AsSpan().IndexOfAny(";\"\r\n") >= 0
             || (field.Length > 0 && (field[0] == ' ' || field[^1] == ' '));
         return needsQuotes ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
     }

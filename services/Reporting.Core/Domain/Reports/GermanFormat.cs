@@ -63,12 +63,16 @@ internal static class GermanFormat
         _ => ((int)status).ToString(CultureInfo.InvariantCulture),
     };
 
+    /// <summary>The kind of a measure as the report names it.</summary>
+    public static string Kind(MeasureKind kind) =>
+        kind == MeasureKind.FurtherActivity ? "Weitere Aktivität" : "Vom Rat beschlossene Maßnahme";
+
     public static string Indicator(string indicator) => indicator switch
     {
-        "population_total" => "Einwohner",
-        "foreign_nationals" => "Ausländer",
+        "population_total" => "Bevölkerung (Einwohner mit Hauptwohnsitz)",
+        "foreign_nationals" => "Ausländerinnen und Ausländer",
         "population_with_migration_background" => "Bevölkerung mit Migrationshintergrund",
-        "migration_background_share_percent" => "Anteil Bevölkerung mit Migrationshintergrund (%)",
+        "migration_background_share_percent" => "Anteil Bevölkerung mit Migrationshintergrund",
         _ => indicator,
     };
 
@@ -90,6 +94,13 @@ internal static class GermanFormat
     {
         if (value is not { } v || !double.IsFinite(v)) return Missing;
         return Normalize(Math.Round(v, 1, MidpointRounding.AwayFromZero)).ToString("#,##0.0", Numbers) + " %";
+    }
+
+    /// <summary>A number with one decimal and no unit, e.g. "12,3" (where the column header says "in %"); missing → "–".</summary>
+    public static string Decimal(double? value)
+    {
+        if (value is not { } v || !double.IsFinite(v)) return Missing;
+        return Normalize(Math.Round(v, 1, MidpointRounding.AwayFromZero)).ToString("#,##0.0", Numbers);
     }
 
     /// <summary>A whole percentage, e.g. "45 %".</summary>

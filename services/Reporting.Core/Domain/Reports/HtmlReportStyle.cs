@@ -2,7 +2,8 @@ namespace IntegrationServices.Reporting.Core.Domain.Reports;
 
 /// <summary>
 /// The stylesheet inlined into every HTML report: readable on screen, printable on A4 (page breaks
-/// before each field of action, table headers repeated, notices without background).
+/// before each field of action, table headers repeated, notices without background). The table of
+/// contents leaves room for two-digit numbers, so that from 10 on they do not overlap their text.
 /// </summary>
 internal static class HtmlReportStyle
 {
@@ -19,7 +20,8 @@ internal static class HtmlReportStyle
         dl.meta dd { margin: 0; }
         .notice { border: 3px solid #b3261e; background: #fdecea; color: #5f1410; padding: 0.75rem 1rem; margin: 1rem 0; font-size: 1.05rem; }
         .notice strong { font-size: 1.15rem; }
-        nav ol { margin: 0.25rem 0; padding-left: 1.25rem; columns: 2; }
+        nav ol { margin: 0.25rem 0; padding-left: 2.5em; columns: 2; column-gap: 3em; }
+        nav li { break-inside: avoid; }
         nav a { color: #1f5fa8; }
         table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.95rem; }
         caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
@@ -32,6 +34,16 @@ internal static class HtmlReportStyle
         svg text { font-size: 12px; }
         svg text.segment-label { font-size: 13px; font-weight: 600; }
         .muted { color: #4a4a4a; }
+        td.title p { margin: 0.25rem 0 0; font-size: 0.9rem; }
+        .status-note .label { font-weight: 600; }
+        .rollup { color: #1f5fa8; }
+        tr.sub-measure td.title { padding-left: 1.5rem; }
+        .sub-marker { color: #4a4a4a; font-size: 0.85rem; }
+        sup.mark { font-size: 0.7rem; font-weight: 600; color: #b3261e; margin-left: 0.1rem; }
+        dl.indicators dt { font-weight: 600; margin-top: 0.75rem; }
+        dl.indicators dd { margin: 0.2rem 0 0 1rem; }
+        dl.indicators dd p { margin: 0.1rem 0; }
+        .source { color: #4a4a4a; font-size: 0.9rem; }
         footer { margin-top: 3rem; padding-top: 0.75rem; border-top: 1px solid #c8c8c8; font-size: 0.85rem; color: #333333; }
         code { font-family: ui-monospace, "Cascadia Mono", Consolas, monospace; overflow-wrap: anywhere; }
         @media print {

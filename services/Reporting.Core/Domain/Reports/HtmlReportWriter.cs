@@ -36,10 +36,13 @@ internal static partial class HtmlReportWriter
         }
         Contents(h, m);
         h.Append("<main>\n");
+        Basis(h, m);
         Summary(h, m);
         Fields(h, m);
+        FurtherActivities(h, m);
         Changes(h, m);
         Demographics(h, m);
+        Indicators(h, m);
         h.Append("</main>\n");
         Footer(h, m);
         h.Append("</body>\n</html>\n");
@@ -72,72 +75,48 @@ internal static partial class HtmlReportWriter
 
     private static void Contents(StringBuilder h, ReportModel m)
     {
-        h.Append("<nav aria-label=\"Inhalt\">\n<h2>Inhalt</h2>\n<ol>\n")
-            .Append("<li><a href=\"#zusammenfassung\">Zusammenfassung</a></li>\n");
+        h.Append("<nav aria-label=\"Inhalt\">\n<h2>Inhalt</h2>\n<ol>\n");
+        if (m.Description.Length > 0) h.Append("<li><a href=\"#grundlagen\">Grundlagen des Berichts</a></li>\n");
+        h.Append("<li><a href=\"#zusammenfassung\">Zusammenfassung</a></li>\n");
         foreach (var f in m.Fields)
         {
             h.Append("<li><a href=\"#").Append(f.Anchor).Append("\">").Append(E(f.Heading)).Append("</a></li>\n");
         }
-        h.Append("<li><a href=\"#veraenderungen\">Veränderungen seit dem letzten Bericht</a></li>\n")
-            .Append("<li><a href=\"#bevoelkerung\">Bevölkerung nach Stadtbezirken</a></li>\n</ol>\n</nav>\n");
+        h.Append("<li><a href=\"#weitere-aktivitaeten\">Weitere Aktivitäten</a></li>\n")
+            .Append("<li><a href=\"#veraenderungen\">Veränderungen seit dem letzten Bericht</a></li>\n")
+            .Append("<li><a href=\"#bevoelkerung\">Bevölkerung nach Stadtbezirken</a></li>\n")
+            .Append("<li><a href=\"#kennzahlen\">Kennzahlen: Definitionen und Quellen</a></li>\n</ol>\n</nav>\n");
+    }
+
+    /// <summary>What the average progress leaves out, said wherever it is shown.</summary>
+    internal const string AverageNote = "Mittel der vom Rat beschlossenen Maßnahmen ohne entfallene Maßnahmen";
+
+    /// <summary>The cycle's description: what the report rests on (e.g. the 2018 report's assumed dates).</summary>
+    private static void Basis(StringBuilder h, ReportModel m)
+    {
+        if (m.Description.Length == 0) return;
+        h.Append("<section id=\"grundlagen\">\n<h2>Grundlagen des Berichts</h2>\n<p class=\"cycle-description\">")
+            .Append(E(m.Description)).Append("</p>\n</section>\n");
     }
 
     private static void Summary(StringBuilder h, ReportModel m)
     {
         h.Append("<section id=\"zusammenfassung\">\n<h2>Zusammenfassung</h2>\n")
             .Append("<table class=\"summary\">\n<caption>Stand der Umsetzung aller Maßnahmen</caption>\n")
-            .Append("<thead><tr><th scope=\"col\">Stand der Umsetzung</th><th scope=\"col\" class=\"num\">Maßnahmen</th><th scope=\"col\" class=\"num\">Anteil</th></tr></thead>\n<tbody>\n");
+            .Append("<thead><tr><th scope=\"col\">Stand der Umsetzung</th><th scope=\"col\" class=\"num\">Maßnahmen</th><th scope=\"col\" class=\"num\">Anteil in %</th></tr></thead>\n<tbody>\n");
         foreach (var t in ReportModel.AllStatuses(m.StatusTallies))
         {
             h.Append("<tr data-status=\"").Append(GermanFormat.StatusToken(t.Status)).Append("\"><th scope=\"row\">")
                 .Append(E(GermanFormat.Status(t.Status))).Append("</th><td class=\"num\">").Append(GermanFormat.Integer(t.Count))
-                .Append("</td><td class=\"num\">").Append(m.Total > 0 ? E(GermanFormat.Percent(100.0 * t.Count / m.Total)) : GermanFormat.Missing)
+                .Append("</td><td class=\"num\">").Append(m.Total > 0 ? E(GermanFormat.Decimal(100.0 * t.Count / m.Total)) : GermanFormat.Missing)
                 .Append("</td></tr>\n");
         }
         h.Append("</tbody>\n<tfoot><tr class=\"total\"><th scope=\"row\">Maßnahmen gesamt</th><td class=\"num\">")
-            .Append(GermanFormat.Integer(m.Total)).Append("</td><td class=\"num\">").Append(m.Total > 0 ? "100,0 %" : GermanFormat.Missing)
+            .Append(GermanFormat.Integer(m.Total)).Append("</td><td class=\"num\">").Append(m.Total > 0 ? "100,0" : GermanFormat.Missing)
             .Append("</td></tr></tfoot>\n</table>\n")
-            .Append("<p class=\"average-progress\">Durchschnittlicher Umsetzungsstand: <strong>")
-            .Append(m.Total > 0 ? E(GermanFormat.Percent(m.Measures.AverageProgressPercent)) : GermanFormat.Missing)
-            .Append("</strong></p>\n</section>\n");
-    }
-
-    private static void Fields(StringBuilder h, ReportModel m)
-    {
-        h.Append("<section id=\"handlungsfelder\">\n<h2>Stand der Umsetzung nach Handlungsfeldern</h2>\n");
-        if (m.Fields.Count == 0)
-        {
-            h.Append("<p class=\"muted\">Der Snapshot enthält keine Maßnahmen.</p>\n");
-        }
-        foreach (var f in m.Fields)
-        {
-            h.Append("<section class=\"field\" id=\"").Append(f.Anchor).Append("\" data-field=\"").Append(E(f.Key)).Append("\">\n")
-                .Append("<h3>").Append(E(f.Heading)).Append("</h3>\n")
-                .Append("<p class=\"field-total\">Maßnahmen: ").Append(GermanFormat.Integer(f.Total)).Append("</p>\n");
-            SvgCharts.StatusChart(h, E, f);
-            if (f.Entries.Count == 0)
-            {
-                h.Append("<p class=\"muted\">Keine Einzelangaben zu Maßnahmen in diesem Handlungsfeld.</p>\n");
-            }
-            else
-            {
-                h.Append("<table class=\"measures\">\n<caption>Maßnahmen – ").Append(E(f.Heading)).Append("</caption>\n")
-                    .Append("<thead><tr><th scope=\"col\">Nr.</th><th scope=\"col\">Maßnahme</th><th scope=\"col\">Stand der Umsetzung</th>")
-                    .Append("<th scope=\"col\" class=\"num\">Umsetzungsstand</th><th scope=\"col\">Stand seit</th></tr></thead>\n<tbody>\n");
-                foreach (var entry in f.Entries)
-                {
-                    h.Append("<tr data-measure=\"").Append(E(entry.Name)).Append("\"><td class=\"code\">").Append(E(entry.Code))
-                        .Append("</td><td class=\"title\">").Append(E(entry.Title))
-                        .Append("</td><td class=\"status\" data-status=\"").Append(GermanFormat.StatusToken(entry.Status)).Append("\">")
-                        .Append(E(GermanFormat.Status(entry.Status)))
-                        .Append("</td><td class=\"num progress\">").Append(E(GermanFormat.WholePercent(entry.ProgressPercent)))
-                        .Append("</td><td class=\"date\">").Append(GermanFormat.Date(entry.StatusEffectiveDate)).Append("</td></tr>\n");
-                }
-                h.Append("</tbody>\n</table>\n");
-            }
-            h.Append("</section>\n");
-        }
-        h.Append("</section>\n");
+            .Append("<p class=\"average-progress\">Durchschnittlicher Fortschritt: <strong>")
+            .Append(m.Total > 0 ? E(GermanFormat.Percent(m.AverageProgressPercent)) : GermanFormat.Missing)
+            .Append("</strong> (").Append(E(AverageNote)).Append(")</p>\n</section>\n");
     }
 
     private static void Changes(StringBuilder h, ReportModel m)
@@ -149,7 +128,7 @@ internal static partial class HtmlReportWriter
             h.Append("<p class=\"no-previous\">Es liegt kein vorheriger Bericht vor; Veränderungen können daher nicht ausgewiesen werden.</p>\n</section>\n");
             return;
         }
-        h.Append("<p>Verglichen mit dem Snapshot <code class=\"base\">").Append(E(c.Base)).Append("</code>.</p>\n");
+        h.Append("<p>Verglichen mit dem Berichtsstand <code class=\"base\">").Append(E(c.Base)).Append("</code>.</p>\n");
 
         h.Append("<h3>Geänderter Stand der Umsetzung</h3>\n");
         if (c.StatusChanges.Count == 0)
@@ -159,14 +138,14 @@ internal static partial class HtmlReportWriter
         else
         {
             h.Append("<table class=\"status-changes\">\n<thead><tr><th scope=\"col\">Nr.</th><th scope=\"col\">Maßnahme</th>")
-                .Append("<th scope=\"col\">bisher</th><th scope=\"col\">jetzt</th><th scope=\"col\" class=\"num\">Umsetzungsstand</th></tr></thead>\n<tbody>\n");
+                .Append("<th scope=\"col\">bisher</th><th scope=\"col\">jetzt</th><th scope=\"col\" class=\"num\">Fortschritt in %</th></tr></thead>\n<tbody>\n");
             foreach (var s in c.StatusChanges)
             {
                 h.Append("<tr data-measure=\"").Append(E(s.Name)).Append("\"><td class=\"code\">").Append(E(s.Code))
                     .Append("</td><td class=\"title\">").Append(E(s.Title))
                     .Append("</td><td class=\"old-status\">").Append(E(GermanFormat.Status(s.OldStatus)))
                     .Append("</td><td class=\"new-status\">").Append(E(GermanFormat.Status(s.NewStatus)))
-                    .Append("</td><td class=\"num progress\">").Append(E(GermanFormat.WholePercent(s.OldProgressPercent) + " → " + GermanFormat.WholePercent(s.NewProgressPercent)))
+                    .Append("</td><td class=\"num progress\">").Append(E(GermanFormat.Integer(s.OldProgressPercent) + " → " + GermanFormat.Integer(s.NewProgressPercent)))
                     .Append("</td></tr>\n");
             }
             h.Append("</tbody>\n</table>\n");
@@ -224,14 +203,14 @@ internal static partial class HtmlReportWriter
             return;
         }
         h.Append("<table class=\"").Append(cssClass).Append("\">\n<thead><tr><th scope=\"col\">Nr.</th><th scope=\"col\">Maßnahme</th>")
-            .Append("<th scope=\"col\">Handlungsfeld</th><th scope=\"col\">Stand der Umsetzung</th><th scope=\"col\" class=\"num\">Umsetzungsstand</th></tr></thead>\n<tbody>\n");
+            .Append("<th scope=\"col\">Handlungsfeld</th><th scope=\"col\">Stand der Umsetzung</th><th scope=\"col\" class=\"num\">Fortschritt in %</th></tr></thead>\n<tbody>\n");
         foreach (var e in entries)
         {
             h.Append("<tr data-measure=\"").Append(E(e.Name)).Append("\"><td class=\"code\">").Append(E(e.Code))
                 .Append("</td><td class=\"title\">").Append(E(e.Title)).Append("</td><td>")
                 .Append(E(FieldLabel(m, e.FieldOfAction))).Append("</td><td class=\"status\">")
                 .Append(E(GermanFormat.Status(e.Status))).Append("</td><td class=\"num progress\">")
-                .Append(E(GermanFormat.WholePercent(e.ProgressPercent))).Append("</td></tr>\n");
+                .Append(GermanFormat.Integer(e.ProgressPercent)).Append("</td></tr>\n");
         }
         h.Append("</tbody>\n</table>\n");
     }
@@ -246,14 +225,14 @@ internal static partial class HtmlReportWriter
 
     private static void Footer(StringBuilder h, ReportModel m)
     {
-        h.Append("<footer>\n<p>Snapshot <code class=\"snapshot-name\">").Append(E(m.Snapshot.Name)).Append("</code>");
+        h.Append("<footer>\n<p>Berichtsstand <code class=\"snapshot-name\">").Append(E(m.Snapshot.Name)).Append("</code>");
         if (m.CycleName.Length > 0)
         {
             h.Append(" des Berichtszyklus <code class=\"cycle-name\">").Append(E(m.CycleName)).Append("</code>");
         }
-        h.Append("</p>\n<p>Prüfsumme des Snapshot-Inhalts (SHA-256): <code class=\"content-sha256\">")
+        h.Append("</p>\n<p>Prüfsumme des Berichtsinhalts (SHA-256): <code class=\"content-sha256\">")
             .Append(E(m.Snapshot.ContentSha256.Length == 0 ? GermanFormat.Missing : m.Snapshot.ContentSha256)).Append("</code></p>\n")
-            .Append("<p class=\"muted\">Dieser Bericht ist vollständig aus dem unveränderlichen Snapshot erzeugt; ")
-            .Append("über die Prüfsumme lässt sich ein ausgedruckter Bericht dem gespeicherten Snapshot zuordnen.</p>\n</footer>\n");
+            .Append("<p class=\"muted\">Dieser Bericht ist vollständig aus dem unveränderlich gespeicherten Berichtsstand erzeugt; ")
+            .Append("über die Prüfsumme lässt sich ein ausgedruckter Bericht dem gespeicherten Stand zuordnen.</p>\n</footer>\n");
     }
 }

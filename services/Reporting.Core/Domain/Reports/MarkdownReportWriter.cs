@@ -8,7 +8,7 @@ namespace IntegrationServices.Reporting.Core.Domain.Reports;
 /// charts as text tables. Every text from the snapshot or the cycle is escaped so that user titles
 /// cannot inject markup, links or table cells.
 /// </summary>
-internal static class MarkdownReportWriter
+internal static partial class MarkdownReportWriter
 {
     private const int BarLength = 20;
 
@@ -73,20 +73,22 @@ internal static class MarkdownReportWriter
             Line();
         }
 
+        Basis(md, m);
+
         // Zusammenfassung
         Line("## Zusammenfassung");
         Line();
-        Line("| Stand der Umsetzung | Maßnahmen | Anteil |");
+        Line("| Stand der Umsetzung | Maßnahmen | Anteil in % |");
         Line("|---|---:|---:|");
         foreach (var t in ReportModel.AllStatuses(m.StatusTallies))
         {
             Line("| " + Md(GermanFormat.Status(t.Status)) + " | " + GermanFormat.Integer(t.Count) + " | "
-                + (m.Total > 0 ? GermanFormat.Percent(100.0 * t.Count / m.Total) : GermanFormat.Missing) + " |");
+                + (m.Total > 0 ? GermanFormat.Decimal(100.0 * t.Count / m.Total) : GermanFormat.Missing) + " |");
         }
-        Line("| **Maßnahmen gesamt** | **" + GermanFormat.Integer(m.Total) + "** | " + (m.Total > 0 ? "100,0 %" : GermanFormat.Missing) + " |");
+        Line("| **Maßnahmen gesamt** | **" + GermanFormat.Integer(m.Total) + "** | " + (m.Total > 0 ? "100,0" : GermanFormat.Missing) + " |");
         Line();
-        Line("Durchschnittlicher Umsetzungsstand: **"
-            + (m.Total > 0 ? GermanFormat.Percent(m.Measures.AverageProgressPercent) : GermanFormat.Missing) + "**");
+        Line("Durchschnittlicher Fortschritt: **"
+            + (m.Total > 0 ? GermanFormat.Percent(m.AverageProgressPercent) : GermanFormat.Missing) + "** (" + HtmlReportWriter.AverageNote + ")");
         Line();
 
         // Handlungsfelder
@@ -94,7 +96,7 @@ internal static class MarkdownReportWriter
         Line();
         if (m.Fields.Count == 0)
         {
-            Line("Der Snapshot enthält keine Maßnahmen.");
+            Line("Der Bericht enthält keine Maßnahmen.");
             Line();
         }
         foreach (var f in m.Fields)
@@ -103,13 +105,14 @@ internal static class MarkdownReportWriter
             Line();
             Line("Maßnahmen: " + GermanFormat.Integer(f.Total));
             Line();
+            if (f.Number == 8) RefugeeHousing(md, m);
             var sum = f.Tallies.Sum(t => t.Count);
-            Line("| Stand der Umsetzung | Maßnahmen | Anteil | Verteilung |");
+            Line("| Stand der Umsetzung | Maßnahmen | Anteil in % | Verteilung |");
             Line("|---|---:|---:|---|");
             foreach (var t in ReportModel.AllStatuses(f.Tallies))
             {
                 Line("| " + Md(GermanFormat.Status(t.Status)) + " | " + GermanFormat.Integer(t.Count) + " | "
-                    + (sum > 0 ? GermanFormat.Percent(100.0 * t.Count / sum) : GermanFormat.Missing) + " | " + Bar(t.Count, sum) + " |");
+                    + (sum > 0 ? GermanFormat.Decimal(100.0 * t.Count / sum) : GermanFormat.Missing) + " | " + Bar(t.Count, sum) + " |");
             }
             Line();
             if (f.Entries.Count == 0)
@@ -118,15 +121,9 @@ internal static class MarkdownReportWriter
                 Line();
                 continue;
             }
-            Line("| Nr. | Maßnahme | Stand der Umsetzung | Umsetzungsstand | Stand seit |");
-            Line("|---|---|---|---:|---|");
-            foreach (var e in f.Entries)
-            {
-                Line("| " + Md(e.Code) + " | " + Md(e.Title) + " | " + Md(GermanFormat.Status(e.Status)) + " | "
-                    + GermanFormat.WholePercent(e.ProgressPercent) + " | " + GermanFormat.Date(e.StatusEffectiveDate) + " |");
-            }
-            Line();
+            MeasureTable(md, m, f.Entries);
         }
+        FurtherActivities(md, m);
 
         // Veränderungen
         var c = m.Changes;
@@ -139,7 +136,7 @@ internal static class MarkdownReportWriter
         }
         else
         {
-            Line("Verglichen mit dem Snapshot " + Code(c.Base) + ".");
+            Line("Verglichen mit dem Berichtsstand " + Code(c.Base) + ".");
             Line();
             Line("### Geänderter Stand der Umsetzung");
             Line();
@@ -149,13 +146,13 @@ internal static class MarkdownReportWriter
             }
             else
             {
-                Line("| Nr. | Maßnahme | bisher | jetzt | Umsetzungsstand |");
+                Line("| Nr. | Maßnahme | bisher | jetzt | Fortschritt in % |");
                 Line("|---|---|---|---|---:|");
                 foreach (var s in c.StatusChanges)
                 {
                     Line("| " + Md(s.Code) + " | " + Md(s.Title) + " | " + Md(GermanFormat.Status(s.OldStatus)) + " | "
-                        + Md(GermanFormat.Status(s.NewStatus)) + " | " + GermanFormat.WholePercent(s.OldProgressPercent) + " → "
-                        + GermanFormat.WholePercent(s.NewProgressPercent) + " |");
+                        + Md(GermanFormat.Status(s.NewStatus)) + " | " + GermanFormat.Integer(s.OldProgressPercent) + " → "
+                        + GermanFormat.Integer(s.NewProgressPercent) + " |");
                 }
             }
             Line();
@@ -190,16 +187,22 @@ internal static class MarkdownReportWriter
         Line();
         if (demo.Areas.Count == 0 && demo.City is null)
         {
-            Line("Der Snapshot enthält keine Bevölkerungszahlen.");
+            Line("Der Bericht enthält keine Bevölkerungszahlen.");
             Line();
         }
         else
         {
-            Line("| Gebiet | Einwohner | Ausländer | Bevölkerung mit Migrationshintergrund | Anteil % | Stichtag der Daten |");
+            Line("| Gebiet | " + string.Join(" | ", SnapshotContent.Indicators.Take(3).Select(i => Md(m.IndicatorTitle(i))))
+                + " | Anteil mit Migrationshintergrund in % | Stichtag der Daten |");
             Line("|---|---:|---:|---:|---:|---|");
             foreach (var a in demo.Areas) Line(AreaRow(a, bold: false));
             if (demo.City is { } city) Line(AreaRow(city, bold: true));
             Line();
+            if (m.HasMarks)
+            {
+                Line("(B) Beispieldaten: erfundene Werte, keine amtlichen Zahlen. (S) geschätzt oder vorläufig: mindestens ein eingeflossener Wert ist nicht endgültig.");
+                Line();
+            }
             if (demo.Areas.Count > 0)
             {
                 Line("### Anteil der Bevölkerung mit Migrationshintergrund");
@@ -208,7 +211,7 @@ internal static class MarkdownReportWriter
                     .Select(a => a.MigrationBackgroundSharePercent)
                     .Append(demo.City is { HasMigrationBackgroundSharePercent: true } cs ? cs.MigrationBackgroundSharePercent : 0)
                     .Where(double.IsFinite).DefaultIfEmpty(0).Max();
-                Line("| Gebiet | Anteil % | Verteilung |");
+                Line("| Gebiet | Anteil in % | Verteilung |");
                 Line("|---|---:|---|");
                 foreach (var a in demo.Areas.Append(demo.City).OfType<DemographicsAreaSummary>())
                 {
@@ -218,7 +221,7 @@ internal static class MarkdownReportWriter
                         ? new string('█', Math.Max(1, (int)Math.Round(BarLength * s / max, MidpointRounding.AwayFromZero)))
                         : "";
                     var title = Md(AreaTitle(a, ReferenceEquals(a, demo.City)));
-                    Line("| " + (ReferenceEquals(a, demo.City) ? "**" + title + "**" : title) + " | " + GermanFormat.Percent(share) + " | " + bar + " |");
+                    Line("| " + (ReferenceEquals(a, demo.City) ? "**" + title + "**" : title) + " | " + GermanFormat.Decimal(share) + " | " + bar + " |");
                 }
                 Line();
             }
@@ -236,14 +239,15 @@ internal static class MarkdownReportWriter
             foreach (var u in demo.UnmappedAreas) Line("- " + Md(u));
         }
         Line();
+        Indicators(md, m);
 
         // Fußzeile
         Line("---");
         Line();
-        Line("Snapshot " + Code(m.Snapshot.Name) + (m.CycleName.Length > 0 ? " des Berichtszyklus " + Code(m.CycleName) : "") + "  ");
-        Line("Prüfsumme des Snapshot-Inhalts (SHA-256): " + Code(m.Snapshot.ContentSha256));
+        Line("Berichtsstand " + Code(m.Snapshot.Name) + (m.CycleName.Length > 0 ? " des Berichtszyklus " + Code(m.CycleName) : "") + "  ");
+        Line("Prüfsumme des Berichtsinhalts (SHA-256): " + Code(m.Snapshot.ContentSha256));
         Line();
-        Line("Dieser Bericht ist vollständig aus dem unveränderlichen Snapshot erzeugt; über die Prüfsumme lässt sich ein ausgedruckter Bericht dem gespeicherten Snapshot zuordnen.");
+        Line("Dieser Bericht ist vollständig aus dem unveränderlich gespeicherten Berichtsstand erzeugt; über die Prüfsumme lässt sich ein ausgedruckter Bericht dem gespeicherten Stand zuordnen.");
 
         return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(md.ToString());
     }
@@ -255,10 +259,10 @@ internal static class MarkdownReportWriter
     {
         var title = Md(AreaTitle(a, bold));
         return "| " + (bold ? "**" + title + "**" : title)
-            + " | " + GermanFormat.Count(a.HasPopulationTotal ? a.PopulationTotal : null)
-            + " | " + GermanFormat.Count(a.HasForeignNationals ? a.ForeignNationals : null)
-            + " | " + GermanFormat.Count(a.HasPopulationWithMigrationBackground ? a.PopulationWithMigrationBackground : null)
-            + " | " + GermanFormat.Percent(a.HasMigrationBackgroundSharePercent ? a.MigrationBackgroundSharePercent : null)
+            + " | " + GermanFormat.Count(a.HasPopulationTotal ? a.PopulationTotal : null) + Mark(ReportModel.Marks(a, "population_total"))
+            + " | " + GermanFormat.Count(a.HasForeignNationals ? a.ForeignNationals : null) + Mark(ReportModel.Marks(a, "foreign_nationals"))
+            + " | " + GermanFormat.Count(a.HasPopulationWithMigrationBackground ? a.PopulationWithMigrationBackground : null) + Mark(ReportModel.Marks(a, "population_with_migration_background"))
+            + " | " + GermanFormat.Decimal(a.HasMigrationBackgroundSharePercent ? a.MigrationBackgroundSharePercent : null) + Mark(ReportModel.Marks(a, "migration_background_share_percent"))
             + " | " + GermanFormat.Date(a.ReferenceDate) + " |";
     }
 
@@ -270,13 +274,13 @@ internal static class MarkdownReportWriter
             md.Append(none).Append("\n\n");
             return;
         }
-        md.Append("| Nr. | Maßnahme | Handlungsfeld | Stand der Umsetzung | Umsetzungsstand |\n|---|---|---|---|---:|\n");
+        md.Append("| Nr. | Maßnahme | Handlungsfeld | Stand der Umsetzung | Fortschritt in % |\n|---|---|---|---|---:|\n");
         foreach (var e in entries)
         {
             md.Append("| ").Append(Md(e.Code)).Append(" | ").Append(Md(e.Title)).Append(" | ")
                 .Append(Md(HtmlReportWriter.FieldLabel(m, e.FieldOfAction))).Append(" | ")
                 .Append(Md(GermanFormat.Status(e.Status))).Append(" | ")
-                .Append(GermanFormat.WholePercent(e.ProgressPercent)).Append(" |\n");
+                .Append(GermanFormat.Integer(e.ProgressPercent)).Append(" |\n");
         }
         md.Append('\n');
     }

@@ -51,12 +51,21 @@ internal sealed class ReportModel
         Changes = snapshot.Changes ?? new SnapshotChanges();
         ContainsExampleData = containsExampleData;
         Title = string.IsNullOrWhiteSpace(cycle?.Title) ? DefaultTitle : cycle.Title.Trim();
+        Description = cycle?.Description.Trim() ?? "";
         Paper = cycle?.Paper;
-        Fields = BuildFields(Measures);
-        StatusTallies = Tally(Measures.ByStatus.Count > 0
-            ? Measures.ByStatus
-            : Measures.Entries.GroupBy(e => e.Status).Select(g => new StatusCount { Status = g.Key, Count = g.Count() }));
-        Total = Measures.Total;
+        // Sub-measures stand under their parent, further activities in a section of their own.
+        var names = Measures.Entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        Children = Measures.Entries.Where(e => e.Parent.Length > 0 && names.Contains(e.Parent))
+            .GroupBy(e => e.Parent, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<MeasureEntry>)g.ToList(), StringComparer.Ordinal);
+        Adopted = Measures.Entries.Where(e => e.Kind != MeasureKind.FurtherActivity).ToList();
+        FurtherActivities = Measures.Entries.Where(e => e.Kind == MeasureKind.FurtherActivity).ToList();
+        Fields = BuildFields(Measures, Adopted, e => !(e.Parent.Length > 0 && names.Contains(e.Parent)));
+        StatusTallies = Tally(Measures.Entries.Count > 0
+            ? Adopted.GroupBy(e => e.Status).Select(g => new StatusCount { Status = g.Key, Count = g.Count() })
+            : Measures.ByStatus);
+        Total = Measures.Entries.Count > 0 ? Adopted.Count : Measures.Total;
+        AverageProgressPercent = Measures.Entries.Count > 0 ? ProgressAverage.Of(Adopted) : Measures.AverageProgressPercent;
         ReferenceDate = snapshot.ReferenceDate ?? cycle?.ReferenceDate.ToProto();
         CycleName = string.IsNullOrEmpty(snapshot.Cycle) ? cycle?.Name ?? "" : snapshot.Cycle;
     }
@@ -67,7 +76,17 @@ internal sealed class ReportModel
     public SnapshotChanges Changes { get; }
     public bool ContainsExampleData { get; }
     public string Title { get; }
+    /// <summary>The cycle's description (e.g. the assumptions a report rests on); empty when it has none.</summary>
+    public string Description { get; }
     public Paper? Paper { get; }
+    /// <summary>The council-adopted measures (every measure of a snapshot without kinds).</summary>
+    public IReadOnlyList<MeasureEntry> Adopted { get; }
+    /// <summary>Work beyond the council-adopted concepts ("weitere Aktivitäten"), shown apart from them.</summary>
+    public IReadOnlyList<MeasureEntry> FurtherActivities { get; }
+    /// <summary>The sub-measures of each parent of the snapshot, in the snapshot's order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<MeasureEntry>> Children { get; }
+    /// <summary>Mean progress of the council-adopted measures that are not discontinued (<see cref="ProgressAverage"/>).</summary>
+    public double AverageProgressPercent { get; }
     public IReadOnlyList<FieldSection> Fields { get; }
     public IReadOnlyList<StatusTally> StatusTallies { get; }
     public int Total { get; }
@@ -79,6 +98,24 @@ internal sealed class ReportModel
 
     public static ReportModel Build(Snapshot snapshot, Cycle? cycle) =>
         new(snapshot, cycle, ReportRenderer.DetectExampleData(snapshot));
+
+    public IReadOnlyList<MeasureEntry> ChildrenOf(MeasureEntry entry) => Children.GetValueOrDefault(entry.Name) ?? [];
+
+    /// <summary>An indicator's title as stored with its definition (e.g. "Ausländerinnen und Ausländer"), else the report's label.</summary>
+    public string IndicatorTitle(string indicator) =>
+        Demographics.Indicators.FirstOrDefault(i => i.Name == "indicators/" + indicator)?.Title is { Length: > 0 } title
+            ? title : GermanFormat.Indicator(indicator);
+
+    /// <summary>Marks of one figure of an area: "B" (an example went in), "S" (an input was estimated or provisional).</summary>
+    public static string Marks(DemographicsAreaSummary area, string figure) =>
+        (area.ExampleFigures.Contains(figure) ? "B" : "") + (area.EstimatedFigures.Contains(figure) ? "S" : "");
+
+    /// <summary>Whether any figure of the demographic table carries a mark (then the legend is shown).</summary>
+    public bool HasMarks => Demographics.Areas.Append(Demographics.City).OfType<DemographicsAreaSummary>()
+        .Any(a => a.ExampleFigures.Count > 0 || a.EstimatedFigures.Count > 0);
+
+    /// <summary>The refugee-housing figure's marks.</summary>
+    public static string Marks(SnapshotCityFigure figure) => (figure.Example ? "B" : "") + (figure.Estimated ? "S" : "");
 
     /// <summary>The field-of-action title of a measure entry (for CSV), from the snapshot's groups.</summary>
     public string FieldTitle(int fieldOfAction) =>
@@ -118,14 +155,14 @@ internal sealed class ReportModel
     /// number. Counts come from the snapshot's group (its summary); for a field without a group they
     /// are counted from the entries. Entries keep the snapshot's order.
     /// </summary>
-    private static IReadOnlyList<FieldSection> BuildFields(MeasureSummary measures)
+    private static IReadOnlyList<FieldSection> BuildFields(MeasureSummary measures, IReadOnlyList<MeasureEntry> adopted, Func<MeasureEntry, bool> topLevel)
     {
         var groups = new Dictionary<string, GroupSummary>(StringComparer.Ordinal);
         foreach (var g in measures.ByFieldOfAction)
         {
             groups.TryAdd(NormalizeKey(g.Key), g);
         }
-        var entriesByKey = measures.Entries
+        var entriesByKey = adopted
             .GroupBy(e => e.FieldOfAction.ToString(CultureInfo.InvariantCulture))
             .ToDictionary(g => g.Key, g => (IReadOnlyList<MeasureEntry>)g.ToList(), StringComparer.Ordinal);
 
@@ -138,15 +175,18 @@ internal sealed class ReportModel
         var sections = new List<FieldSection>();
         foreach (var (key, number) in keys)
         {
-            var entries = entriesByKey.GetValueOrDefault(key) ?? [];
+            var all = entriesByKey.GetValueOrDefault(key) ?? [];
+            var entries = all.Where(topLevel).ToList();
             groups.TryGetValue(key, out var group);
             var title = !string.IsNullOrWhiteSpace(group?.Title)
                 ? group.Title.Trim()
                 : number is { } n ? GermanFormat.DefaultFieldTitle(n) : "";
-            var tallies = group is not null && group.ByStatus.Count > 0
+            // Counted from the council-adopted entries (sub-measures included) where the snapshot has them.
+            var tallies = measures.Entries.Count == 0 && group is not null && group.ByStatus.Count > 0
                 ? Tally(group.ByStatus)
-                : Tally(entries.GroupBy(e => e.Status).Select(g => new StatusCount { Status = g.Key, Count = g.Count() }));
-            var total = group is not null && group.Total > 0 ? group.Total : tallies.Sum(t => t.Count);
+                : Tally(all.GroupBy(e => e.Status).Select(g => new StatusCount { Status = g.Key, Count = g.Count() }));
+            var total = measures.Entries.Count == 0 && group is not null && group.Total > 0 ? group.Total : tallies.Sum(t => t.Count);
+            if (total == 0 && measures.Entries.Count > 0) continue; // a field with further activities only
             sections.Add(new FieldSection(number, key, title, total, tallies, entries));
         }
         return sections;

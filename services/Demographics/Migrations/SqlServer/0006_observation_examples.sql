@@ -1,0 +1,4 @@
+-- Release 2: an observation can be a made-up example (demo data, "Beispieldaten"), never an official
+-- figure; the summary and the report mark every figure an example went into. Existing rows are not.
+ALTER TABLE observations ADD example BIT NOT NULL CONSTRAINT df_observations_example DEFAULT 0;
+GO
