@@ -64,7 +64,7 @@ public sealed class ReportingCommandTests(CliFixture cli) : IClassFixture<CliFix
     [Theory]
     [InlineData("html", "<!DOCTYPE html>")]
     [InlineData("md", "# ")]
-    [InlineData("csv", "snapshot,cycle,reference_date,code")]
+    [InlineData("csv", "Berichtszyklus;Stichtag;Nr.;Maßnahme")]
     public async Task Report_save_writes_the_rendered_report(string format, string marker)
     {
         var file = Path.Combine(_directory, "report." + format);
@@ -74,20 +74,11 @@ public sealed class ReportingCommandTests(CliFixture cli) : IClassFixture<CliFix
     }
 
     [Fact]
-    public async Task Report_save_xlsx_is_a_workbook_once_the_service_renders_it_and_else_one_line()
+    public async Task Report_save_xlsx_writes_a_workbook()
     {
         var file = Path.Combine(_directory, "report.xlsx");
-        var result = await cli.RunAsync("report", "save", "q3", "--format", "xlsx", "--output", file);
-        if (ReportRenderer.Extensions.Values.Contains(Format.Xlsx))
-        {
-            result.Succeeded();
-            Assert.Equal("PK"u8.ToArray(), (await File.ReadAllBytesAsync(file))[..2]); // a zip container
-        }
-        else
-        {
-            Assert.StartsWith("INVALID_ARGUMENT", result.FailedInOneLine(IntegrationCli.Failure));
-            Assert.False(File.Exists(file));
-        }
+        (await cli.RunAsync("report", "save", "q3", "--format", "xlsx", "--output", file)).Succeeded();
+        Assert.Equal("PK"u8.ToArray(), (await File.ReadAllBytesAsync(file))[..2]); // a zip container
         Assert.StartsWith("NOT_FOUND", (await cli.RunAsync("report", "save", "cli-none", "--format", "html", "--output", file)).FailedInOneLine(IntegrationCli.Failure));
     }
 }

@@ -51,8 +51,9 @@ public sealed partial class ReportInBrowserTests(ITestOutputHelper output)
 
             // One text per page, whitespace dropped (line breaks fall differently in print than on screen).
             var pages = (await RunAsync("/usr/bin/pdftotext", "-raw", "-enc", "UTF-8", pdf, "-")).Split('\f')[..pageCount].Select(Squeeze).ToArray();
-            AssertRowsAreWholeAndHeadersRepeat(tables, pages);
+            // Kept before the checks, so that a failing print can be looked at.
             if (Environment.GetEnvironmentVariable("REPORT_PDF_OUT") is { Length: > 0 } keep) File.Copy(pdf, keep, overwrite: true);
+            AssertRowsAreWholeAndHeadersRepeat(tables, pages);
         }
         finally
         {

@@ -28,7 +28,9 @@ internal static class HtmlReportStyle
         th, td { border: 1px solid #c8c8c8; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
         thead th { background: #eef2f7; }
         tfoot th, tfoot td { font-weight: 600; background: #f6f6f6; }
-        td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        /* Figures never break; a long header (an indicator's title as stored) wraps instead of widening the table past the page. */
+        td.num { white-space: nowrap; }
         td.code, td.date { white-space: nowrap; }
         svg { display: block; max-width: 100%; height: auto; margin: 0.5rem 0; font-family: inherit; print-color-adjust: exact; -webkit-print-color-adjust: exact; }
         svg text { font-size: 12px; }
