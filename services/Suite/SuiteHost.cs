@@ -23,15 +23,15 @@ public sealed class SuiteHost(IConfiguration configuration, ILogger<SuiteHost> l
 
     public IReadOnlyList<WebApplication> Running => _running;
 
-    public async Task StartAsync(CancellationToken ct)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = configuration.GetSection("Suite").Get<SuiteOptions>() ?? new SuiteOptions();
         foreach (var component in SuiteComponents.All)
         {
             var app = BuildComponent(component);
             component.Map(app);
-            if (options.DemoData && component.SeedDemoData is { } seed) await seed(app.Services, ct);
-            await app.StartAsync(ct);
+            if (options.DemoData && component.SeedDemoData is { } seed) await seed(app.Services, cancellationToken);
+            await app.StartAsync(cancellationToken);
             _running.Add(app);
             logger.LogInformation("{Component} is listening on {Urls}", component.Name,
                 string.Join(", ", configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"])
@@ -66,11 +66,11 @@ public sealed class SuiteHost(IConfiguration configuration, ILogger<SuiteHost> l
         return settings;
     }
 
-    public async Task StopAsync(CancellationToken ct)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         foreach (var app in Enumerable.Reverse(_running))
         {
-            await app.StopAsync(ct);
+            await app.StopAsync(cancellationToken);
             await app.DisposeAsync();
         }
         _running.Clear();

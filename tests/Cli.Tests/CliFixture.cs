@@ -58,7 +58,7 @@ public sealed class CliFixture : IAsyncLifetime
     public Task<CliResult> RunAsync(IDictionary<string, string?> variables, params string[] args) =>
         RunAsync(variables, Handler, terminal: false, args);
 
-    public async Task<CliResult> RunAsync(IDictionary<string, string?> variables, Func<CliService, HttpMessageHandler> handler, bool terminal, params string[] args)
+    public static async Task<CliResult> RunAsync(IDictionary<string, string?> variables, Func<CliService, HttpMessageHandler> handler, bool terminal, params string[] args)
     {
         var environment = new Dictionary<string, string?> { [CliContext.TokenVariable] = TestTokens.For([Roles.Admin]) };
         foreach (var (k, v) in variables) environment[k] = v;

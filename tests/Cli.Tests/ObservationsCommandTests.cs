@@ -57,7 +57,7 @@ public sealed class ObservationsCommandTests(CliFixture cli) : IClassFixture<Cli
         Assert.Equal(2, json.ImportedCount);
 
         var again = File("three.csv", "indicator,area,reference_date,value\npopulation_total,0,2029-12-31,1\n");
-        var terminal = (await cli.RunAsync(new Dictionary<string, string?>(), cli.Handler, terminal: true, "observations", "import", again)).Succeeded();
+        var terminal = (await CliFixture.RunAsync(new Dictionary<string, string?>(), cli.Handler, terminal: true, "observations", "import", again)).Succeeded();
         Assert.Contains("three.csv", terminal.Out); // the progress task is named after the file
         Assert.Contains("Imported 1 observations from three.csv", terminal.Out);
     }

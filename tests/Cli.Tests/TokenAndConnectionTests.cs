@@ -43,14 +43,14 @@ public sealed class TokenAndConnectionTests(CliFixture cli) : IClassFixture<CliF
             Interlocked.Increment(ref calls);
             return Interlocked.Decrement(ref failures) >= 0;
         });
-        var result = (await cli.RunAsync(new Dictionary<string, string?>(), Flaky, terminal: false, "measures", "list", "--json")).Succeeded();
+        var result = (await CliFixture.RunAsync(new Dictionary<string, string?>(), Flaky, terminal: false, "measures", "list", "--json")).Succeeded();
         Assert.NotEmpty(ListMeasuresResponse.Parser.ParseJson(result.Out).Measures);
         Assert.Equal(3, calls);
 
         // Down for good: every attempt of the policy, then UNAVAILABLE in one line.
         calls = 0;
         failures = int.MaxValue;
-        var line = (await cli.RunAsync(new Dictionary<string, string?>(), Flaky, terminal: false, "measures", "list")).FailedInOneLine(IntegrationCli.Failure);
+        var line = (await CliFixture.RunAsync(new Dictionary<string, string?>(), Flaky, terminal: false, "measures", "list")).FailedInOneLine(IntegrationCli.Failure);
         Assert.StartsWith("UNAVAILABLE", line);
         Assert.Equal(5, calls);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.ServiceDefaults.Security;
 using IntegrationServices.ServiceDefaults.Storage;
@@ -28,7 +29,7 @@ public sealed class CheckpointTests : DemographicsTest
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_autocheckpoint";
-        Assert.Equal(WalCheckpointer.DefaultAutoCheckpointPages, Convert.ToInt32(await command.ExecuteScalarAsync()));
+        Assert.Equal(WalCheckpointer.DefaultAutoCheckpointPages, Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class CheckpointTests : DemographicsTest
         var checkpointer = Host.Services.GetRequiredService<WalCheckpointer>();
         var completed = checkpointer.Completed;
         var rows = Enumerable.Range(0, 60_000).Select(i =>
-            Obs("population_total", "0", D(1900 + i % 120, 12, 31), i, dimensions: ("row", (i / 120).ToString())));
+            Obs("population_total", "0", D(1900 + i % 120, 12, 31), i, dimensions: ("row", (i / 120).ToString(CultureInfo.InvariantCulture))));
         Assert.Equal(60_000, await ImportAsync(Client(Roles.Statistics), rows, batchSize: 2000));
 
         // Bounded wait: the request is handled as soon as the background service gets to it.

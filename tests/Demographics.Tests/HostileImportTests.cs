@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -37,8 +38,8 @@ public sealed class HostileImportTests : IAsyncLifetime
             new Dictionary<string, string?>
             {
                 ["Demographics:ImportIdleTimeout"] = IdleTimeout.ToString(),
-                ["Demographics:MaxImportRows"] = MaxRows.ToString(),
-                ["Demographics:MaxCsvBytes"] = MaxCsvBytes.ToString(),
+                ["Demographics:MaxImportRows"] = MaxRows.ToString(CultureInfo.InvariantCulture),
+                ["Demographics:MaxCsvBytes"] = MaxCsvBytes.ToString(CultureInfo.InvariantCulture),
             });
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Grpc.Core;
 using IntegrationServices.Contracts.Common.V1;
@@ -12,7 +13,7 @@ public sealed class ImportTests : DemographicsTest
 {
     internal static IEnumerable<Observation> ManyRows(int count) =>
         Enumerable.Range(0, count).Select(i =>
-            Obs("indicators/population_total", "areas/0", D(2000 + i / 365 % 20, 1 + i % 12, 1 + i % 28), i, dimensions: ("row", i.ToString())));
+            Obs("indicators/population_total", "areas/0", D(2000 + i / 365 % 20, 1 + i % 12, 1 + i % 28), i, dimensions: ("row", i.ToString(CultureInfo.InvariantCulture))));
 
     [Fact]
     public async Task A_stream_of_valid_batches_is_stored_and_audited_once()
@@ -62,7 +63,7 @@ public sealed class ImportTests : DemographicsTest
         {
             // Neighbours share the date but not the series; every other row shares the series; the last 20
             // rows are one series with a date each.
-            var (indicator, part) = i < 40 ? (i % 2 == 0 ? "foreign_nationals" : "population_total", (i / 6 % 5).ToString()) : ("population_total", "last");
+            var (indicator, part) = i < 40 ? (i % 2 == 0 ? "foreign_nationals" : "population_total", (i / 6 % 5).ToString(CultureInfo.InvariantCulture)) : ("population_total", "last");
             var row = Obs(indicator, i % 4 == 0 ? "0" : "areas/0", D(i < 40 ? 1950 + i / 2 : 1950 + i, 12, 31), i,
                 comment: comments[i % comments.Length], dimensions: ("part", part));
             row.Status = statuses[i % statuses.Length];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.ServiceDefaults.Security;
@@ -57,7 +58,7 @@ public sealed class ObservationsTests : DemographicsTest
     public async Task Filter_and_paging_walk_every_row_once_in_a_stable_order()
     {
         var rows = Enumerable.Range(0, 120).Select(i =>
-            Obs(i % 2 == 0 ? "population_total" : "foreign_nationals", i % 3 == 0 ? "0" : "221", D(2000 + i / 6, 12, 31), i, dimensions: ("n", (i % 6).ToString())));
+            Obs(i % 2 == 0 ? "population_total" : "foreign_nationals", i % 3 == 0 ? "0" : "221", D(2000 + i / 6, 12, 31), i, dimensions: ("n", (i % 6).ToString(CultureInfo.InvariantCulture))));
         await ImportAsync(Client(Roles.Statistics), rows);
         var filtered = await ListAllAsync(new ListObservationsRequest
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.Demographics.Application;
@@ -38,6 +39,7 @@ public abstract class RepositoryContract : IAsyncLifetime
     public virtual async ValueTask DisposeAsync()
     {
         if (_host is not null) await _host.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     private static readonly WriteContext Seeder = WriteContext.System("contract-test", "Contract test", "contract");
@@ -82,7 +84,7 @@ public abstract class RepositoryContract : IAsyncLifetime
         SkipUnlessAvailable();
         var t1 = new DateTime(2017, 2, 1, 8, 0, 0, DateTimeKind.Utc);
         var t2 = new DateTime(2017, 3, 1, 8, 0, 0, DateTimeKind.Utc);
-        var rows = Enumerable.Range(0, 25_000).Select(i => Obs("population_total", "areas/0", 2000 + i % 17, i, ("n", (i / 17).ToString())));
+        var rows = Enumerable.Range(0, 25_000).Select(i => Obs("population_total", "areas/0", 2000 + i % 17, i, ("n", (i / 17).ToString(CultureInfo.InvariantCulture))));
         Assert.Equal(25_000, await ImportAsync(rows, t1));
         Assert.Equal(1, await ImportAsync([Obs("population_total", "0", 2016, 7, ("n", "0"))], t2));
 
@@ -128,7 +130,7 @@ public abstract class RepositoryContract : IAsyncLifetime
     public async Task A_rejected_import_leaves_nothing_behind()
     {
         SkipUnlessAvailable();
-        var rows = Enumerable.Range(0, 12_000).Select(i => Obs("population_total", i == 11_000 ? "areas/130" : "areas/0", 2010, i, ("n", i.ToString())));
+        var rows = Enumerable.Range(0, 12_000).Select(i => Obs("population_total", i == 11_000 ? "areas/130" : "areas/0", 2010, i, ("n", i.ToString(CultureInfo.InvariantCulture))));
         var e = await Assert.ThrowsAsync<ServiceException>(() => ImportAsync(rows, DateTime.UtcNow));
         Assert.Equal("observations[11000].area", Assert.Single(e.Violations).Field);
         Assert.False(await Database.ReadAsync(db => Host.Services.GetRequiredService<ObservationRepository>().AnyAsync(db, CancellationToken.None), CancellationToken.None));

@@ -14,7 +14,11 @@ public abstract class DemographicsTest : IAsyncLifetime
 
     public async ValueTask InitializeAsync() => Host = await StartAsync();
 
-    public async ValueTask DisposeAsync() => await Host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>The service's own composition on a test host, as the Suite starts it.</summary>
     public static Task<TestHost> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null) =>

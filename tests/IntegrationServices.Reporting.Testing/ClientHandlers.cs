@@ -24,14 +24,16 @@ public static class ClientHandlers
 /// <summary>Switches a dependency off: its calls then fail as a refused connection would (UNAVAILABLE).</summary>
 public sealed class DependencySwitch
 {
-    public volatile bool Down;
+    private volatile bool _down;
+
+    public bool Down { get => _down; set => _down = value; }
 }
 
 public sealed class SwitchableHandler(DependencySwitch @switch, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         @switch.Down
             ? Task.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ConnectionError,
                 "Connection refused (the test switched the dependency off)", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)))
-            : base.SendAsync(request, ct);
+            : base.SendAsync(request, cancellationToken);
 }

@@ -6,9 +6,11 @@ namespace IntegrationServices.Reporting.Testing;
 /// A fake clock that tells when someone starts waiting on it (a timer was created), so tests can
 /// move time exactly when the worker (poll loop, retry backoff) waits, instead of sleeping.
 /// </summary>
-public sealed class SteppingClock(DateTimeOffset start) : FakeTimeProvider(start)
+public sealed class SteppingClock(DateTimeOffset start) : FakeTimeProvider(start), IDisposable
 {
     private readonly SemaphoreSlim _timers = new(0);
+
+    public void Dispose() => _timers.Dispose();
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {

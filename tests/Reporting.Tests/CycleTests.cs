@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using IntegrationServices.Contracts.Common.V1;
@@ -13,6 +14,9 @@ namespace IntegrationServices.Reporting.Tests;
 
 public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingHost>
 {
+    private static readonly int[] ConsultationOrders = [1, 2];
+    private static readonly string[] IdkScope = ["actionConcepts/idk"];
+
     private readonly ReportingCyclesService.ReportingCyclesServiceClient _coordinator = fixture.Client(Roles.Coordinator);
 
     private static System.Text.Json.JsonElement Change(AuditRecord record) => System.Text.Json.JsonDocument.Parse(record.Change).RootElement;
@@ -32,7 +36,7 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
         Assert.Equal(State.Planned, created.State);
         Assert.Equal("30-00001", created.Paper.Reference);
         Assert.Equal(2, created.Consultations.Count);
-        Assert.Equal(new[] { 1, 2 }, created.Consultations.Select(c => c.Order));
+        Assert.Equal(ConsultationOrders, created.Consultations.Select(c => c.Order));
         Assert.NotEmpty(created.Etag);
         Assert.Equal(fixture.Host.Clock.GetUtcNow().UtcDateTime, created.CreateTime.ToDateTime());
 
@@ -107,7 +111,7 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
         var scoped = Cycles.Cycle(reference);
         scoped.Scope.Add("actionConcepts/idk");
         var other = await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = scoped });
-        Assert.Equal(new[] { "actionConcepts/idk" }, other.Scope);
+        Assert.Equal(IdkScope, other.Scope);
 
         await Rpc.FailsAsync(StatusCode.AlreadyExists, async () => await _coordinator.CreateReportingCycleAsync(
             new CreateReportingCycleRequest { ReportingCycle = Cycles.Cycle(fixture.NextReferenceDate()), ReportingCycleId = "c-dup" }));
@@ -133,8 +137,8 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
             names.Add((await _coordinator.CreateReportingCycleAsync(new CreateReportingCycleRequest { ReportingCycle = cycle })).Name);
         }
         await _coordinator.CancelReportingCycleAsync(new CancelReportingCycleRequest { Name = names[1] });
-        var from = first.AddYears(20).AddMonths(1).ToString("yyyy-MM-dd");
-        var to = first.AddYears(21).ToString("yyyy-MM-dd");
+        var from = first.AddYears(20).AddMonths(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var to = first.AddYears(21).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var filter = $"reporting_date >= \"{from}\" AND reporting_date < \"{to}\" AND state = PLANNED";
 
         var seen = new List<string>();
@@ -391,7 +395,7 @@ public sealed class CycleTests(ReportingHost fixture) : IClassFixture<ReportingH
         Assert.Equal((State.Closed, closed.Etag), (afterAll.State, afterAll.Etag));
 
         var audit = await fixture.Client(Roles.Admin).ListAuditRecordsAsync(new ListAuditRecordsRequest { Filter = $"resource = \"{created.Name}\"" });
-        var closing = Change(audit.AuditRecords.Last(r => r.Method.EndsWith("/RecordConsultationResult")));
+        var closing = Change(audit.AuditRecords.Last(r => r.Method.EndsWith("/RecordConsultationResult", StringComparison.Ordinal)));
         Assert.Equal("recorded", closing.GetProperty("action").GetString());
         Assert.Equal(2, closing.GetProperty("fields").GetProperty("order").GetProperty("new").GetInt32());
         Assert.Equal("IN_CONSULTATION", closing.GetProperty("fields").GetProperty("state").GetProperty("old").GetString());

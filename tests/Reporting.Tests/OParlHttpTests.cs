@@ -75,6 +75,9 @@ public sealed class OParlHost : IAsyncLifetime
 
 public sealed class OParlHttpTests(OParlHost fixture, ITestOutputHelper output) : IClassFixture<OParlHost>
 {
+    private static readonly string[] FetchedPapers = ["2018", "earlier"];
+    private static readonly string[] LinkedReports = ["http://localhost/reports/2018.html", "http://localhost/reports/2018.xlsx"];
+
     private const string Base = OParlHost.Base;
 
     private static async Task<JsonObject> GetJsonAsync(HttpClient http, string url)
@@ -154,7 +157,7 @@ public sealed class OParlHttpTests(OParlHost fixture, ITestOutputHelper output) 
         }
 
         // The walk met everything that is public, and nothing that is not.
-        Assert.Equal(new[] { "2018", "earlier" }, fetched.Keys.Where(k => k.StartsWith($"{Base}/papers/", StringComparison.Ordinal)).Select(k => k[$"{Base}/papers/".Length..]).Order());
+        Assert.Equal(FetchedPapers, fetched.Keys.Where(k => k.StartsWith($"{Base}/papers/", StringComparison.Ordinal)).Select(k => k[$"{Base}/papers/".Length..]).Order());
         Assert.Equal(9 + 3, fetched.Keys.Count(k => k.StartsWith($"{Base}/meetings/", StringComparison.Ordinal)));
         Assert.Equal(9 + 3, fetched.Keys.Count(k => k.StartsWith($"{Base}/consultations/", StringComparison.Ordinal)));
         Assert.Equal(9 + 3, fetched.Keys.Count(k => k.StartsWith($"{Base}/agendaItems/", StringComparison.Ordinal)));
@@ -186,7 +189,7 @@ public sealed class OParlHttpTests(OParlHost fixture, ITestOutputHelper output) 
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (string?)xlsx["mimeType"]);
         Assert.Equal("http://localhost/reports/2018.xlsx", (string?)xlsx["accessUrl"]);
         Assert.Null(fetched[$"{Base}/papers/earlier"]["mainFile"]); // no snapshot, no report
-        Assert.Equal(new[] { "http://localhost/reports/2018.html", "http://localhost/reports/2018.xlsx" }, reports.Order());
+        Assert.Equal(LinkedReports, reports.Order());
         foreach (var report in reports)
         {
             var response = await http.GetAsync(report);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Grpc.Core;
 using IntegrationServices.Contracts.Reporting.V1;
@@ -74,7 +75,7 @@ public sealed class OParlTests(ReportingHost fixture) : IClassFixture<ReportingH
         Assert.Equal("https://schema.oparl.org/1.1/Meeting", m1.GetProperty("type").GetString());
         Assert.Equal("Sitzung: Ausschuss 1", m1.GetProperty("name").GetString());
         var date = cycle.Consultations[0].MeetingDate;
-        var start = DateTimeOffset.Parse(m1.GetProperty("start").GetString()!);
+        var start = DateTimeOffset.Parse(m1.GetProperty("start").GetString()!, CultureInfo.InvariantCulture);
         Assert.Equal(new DateOnly(date.Year, date.Month, date.Day), IntegrationServices.Reporting.Core.Domain.ReportingCalendar.BerlinDate(start));
         Assert.Equal($"{Base}/organizations/ausschuss-1", m1.GetProperty("organization")[0].GetString());
         var item1 = m1.GetProperty("agendaItem")[0];

@@ -12,6 +12,9 @@ namespace IntegrationServices.Reporting.Tests;
 
 public sealed class PlanRecurringCyclesTests(ReportingHost fixture) : IClassFixture<ReportingHost>
 {
+    private static readonly string[] FirstThreeYears = ["reportingCycles/2040", "reportingCycles/2041", "reportingCycles/2042"];
+    private static readonly string[] IdkSeries = ["reportingCycles/idk-2050", "reportingCycles/idk-2051"];
+
     private readonly ReportingCyclesService.ReportingCyclesServiceClient _coordinator = fixture.Client(Roles.Coordinator);
 
     private static PlanRecurringCyclesRequest Yearly(int firstYear, int count, string prefix = "") => new()
@@ -26,7 +29,7 @@ public sealed class PlanRecurringCyclesTests(ReportingHost fixture) : IClassFixt
     {
         var first = await _coordinator.PlanRecurringCyclesAsync(Yearly(2040, 3));
         Assert.Equal(3, first.CreatedCount);
-        Assert.Equal(new[] { "reportingCycles/2040", "reportingCycles/2041", "reportingCycles/2042" }, first.ReportingCycles.Select(c => c.Name));
+        Assert.Equal(FirstThreeYears, first.ReportingCycles.Select(c => c.Name));
         Assert.All(first.ReportingCycles, c => Assert.Equal(State.Planned, c.State));
         Assert.Equal(D(2040, 12, 31), first.ReportingCycles[0].ReferenceDate);
         Assert.Equal(D(2041, 3, 31), first.ReportingCycles[0].ReportingDate);
@@ -68,7 +71,7 @@ public sealed class PlanRecurringCyclesTests(ReportingHost fixture) : IClassFixt
         scoped.Scope.Add("actionConcepts/idk");
         var series = await _coordinator.PlanRecurringCyclesAsync(scoped);
         Assert.Equal(2, series.CreatedCount);
-        Assert.Equal(new[] { "reportingCycles/idk-2050", "reportingCycles/idk-2051" }, series.ReportingCycles.Select(c => c.Name));
+        Assert.Equal(IdkSeries, series.ReportingCycles.Select(c => c.Name));
     }
 
     [Fact]

@@ -15,6 +15,8 @@ namespace IntegrationServices.Reporting.Tests;
 
 public sealed class SeedTests
 {
+    private static readonly string[] SeededYears = ["2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025"];
+
     [Fact]
     public async Task Seeds_the_real_2018_cycle_and_the_yearly_cycles_once()
     {
@@ -24,7 +26,7 @@ public sealed class SeedTests
 
         var admin = new ReportingCyclesService.ReportingCyclesServiceClient(host.As(Roles.Admin));
         var all = await admin.ListReportingCyclesAsync(new ListReportingCyclesRequest());
-        Assert.Equal(new[] { "2018", "2019", "2020", "2021", "2022", "2023", "2024", "2025" }, all.ReportingCycles.Select(c => c.Name["reportingCycles/".Length..]));
+        Assert.Equal(SeededYears, all.ReportingCycles.Select(c => c.Name["reportingCycles/".Length..]));
         Assert.All(all.ReportingCycles, c => Assert.Equal(State.Planned, c.State));
         Assert.All(all.ReportingCycles.Skip(1), c =>
         {

@@ -13,6 +13,8 @@ namespace IntegrationServices.ServiceDefaults.Tests;
 
 public sealed class AuditChangeTests
 {
+    private static readonly string[] Scope = ["actionConcepts/idk"];
+
     [Fact]
     public void Every_change_has_one_shape_action_mask_and_fields_with_old_and_new()
     {
@@ -28,7 +30,7 @@ public sealed class AuditChangeTests
     [Fact]
     public void Creates_and_other_actions_carry_new_values_only()
     {
-        using var json = JsonDocument.Parse(AuditChange.Created().Set("council_paper", "18-08576").Set("scope", new[] { "actionConcepts/idk" }).ToJson());
+        using var json = JsonDocument.Parse(AuditChange.Created().Set("council_paper", "18-08576").Set("scope", Scope).ToJson());
         Assert.Equal("created", json.RootElement.GetProperty("action").GetString());
         Assert.False(json.RootElement.TryGetProperty("update_mask", out _));
         var paper = json.RootElement.GetProperty("fields").GetProperty("council_paper");

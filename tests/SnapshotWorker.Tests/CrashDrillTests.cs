@@ -106,7 +106,7 @@ public sealed partial class CrashDrillTests(ITestOutputHelper output)
             if (reached is not null && successes > 0)
             {
                 reached = await victim.WaitForLinesAsync(IsSuccess, successes);
-                if (reached is not null) attempt = TimeSpan.FromMilliseconds(Math.Min(50, int.Parse(SuccessDuration().Match(reached).Groups[1].Value)));
+                if (reached is not null) attempt = TimeSpan.FromMilliseconds(Math.Min(50, int.Parse(SuccessDuration().Match(reached).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)));
             }
             Assert.True(reached is not null, $"round {round} (seed {seed}): the worker ended before its kill; its log:\n{victim.Log}");
             var jitter = attempt * fraction;

@@ -12,11 +12,12 @@ public sealed class CycleEditTests
 {
     /// <summary>Edits reportingCycles/q1 while the worker's first attempt reads the statistics.</summary>
     private static CallHook EditQ1During(SnapshotEnvironment env, ReportingCycle edit, params string[] mask) =>
-        new("SummarizeAreas", async (call, _) =>
+        new("SummarizeAreas", async (call, ct) =>
         {
             if (call != 1) return;
             edit.Name = "reportingCycles/q1";
-            await env.Cycles.UpdateReportingCycleAsync(new UpdateReportingCycleRequest { ReportingCycle = edit, UpdateMask = new FieldMask { Paths = { mask } } });
+            await env.Cycles.UpdateReportingCycleAsync(new UpdateReportingCycleRequest { ReportingCycle = edit, UpdateMask = new FieldMask { Paths = { mask } } },
+                cancellationToken: ct);
         });
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class RetryTests
         env.MeasuresSwitch.Down = false;
         var next = Assert.Single(await Worker(worker).RunOnceAsync(CancellationToken.None));
         Assert.Equal(Outcome.Succeeded, next.Outcome);
-        var last = (await env.RunsAsync("q1")).Last();
+        var last = (await env.RunsAsync("q1"))[^1];
         Assert.Equal(("SUCCEEDED", (DateTime?)null), (last.Outcome, last.NextAttemptTime));
     }
 

@@ -48,7 +48,7 @@ public sealed class SettleDelayTests
         Assert.True((await env.Snapshots(Roles.Operator).VerifySnapshotAsync(new VerifySnapshotRequest { Name = "reportingCycles/q1/snapshot" })).Matches);
     }
 
-    private static Task RecordLateCommitAsync(SnapshotEnvironment env, string code, StatusChange change, DateTimeOffset recordTime)
+    private static Task<long> RecordLateCommitAsync(SnapshotEnvironment env, string code, StatusChange change, DateTimeOffset recordTime)
     {
         var id = long.Parse(env.MeasureNames[code]["measures/".Length..], System.Globalization.CultureInfo.InvariantCulture);
         var services = env.Measures.Services;

@@ -106,7 +106,7 @@ public sealed class TracingTests
     {
         private readonly List<Activity> _spans = [];
 
-        public IReadOnlyList<Activity> Unique()
+        public List<Activity> Unique()
         {
             lock (_spans) return _spans.DistinctBy(s => s.SpanId).ToList();
         }

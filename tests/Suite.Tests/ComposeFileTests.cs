@@ -21,6 +21,10 @@ public sealed class ComposeFileTests
         ("snapshot-worker", "workers/SnapshotWorker/IntegrationServices.SnapshotWorker.csproj", 5104, 5204),
     ];
 
+    private static readonly string[] MeasuresUsers = ["integration_measures:integration_measures", "integration_measures:integration_migrator"];
+    private static readonly string[] DemographicsUsers = ["integration_demographics:integration_demographics", "integration_demographics:integration_migrator"];
+    private static readonly string[] ReportingUsers = ["integration_reporting:integration_migrator", "integration_reporting:integration_reporting", "integration_reporting:integration_worker"];
+
     private static readonly string ComposeText = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "compose.yaml"));
 
     private static YamlMappingNode Services()
@@ -166,11 +170,11 @@ public sealed class ComposeFileTests
         var visitor = new LoginScriptVisitor();
         TSqlFidelity.Parse(sql).Accept(visitor);
 
-        Assert.Equal(new[] { "integration_measures:integration_measures", "integration_measures:integration_migrator" },
+        Assert.Equal(MeasuresUsers,
             visitor.Users.Where(u => u.StartsWith("integration_measures:", StringComparison.Ordinal)).Order());
-        Assert.Equal(new[] { "integration_demographics:integration_demographics", "integration_demographics:integration_migrator" },
+        Assert.Equal(DemographicsUsers,
             visitor.Users.Where(u => u.StartsWith("integration_demographics:", StringComparison.Ordinal)).Order());
-        Assert.Equal(new[] { "integration_reporting:integration_migrator", "integration_reporting:integration_reporting", "integration_reporting:integration_worker" },
+        Assert.Equal(ReportingUsers,
             visitor.Users.Where(u => u.StartsWith("integration_reporting:", StringComparison.Ordinal)).Order());
         // Run-time logins join the run-time role only; the migrator owns the databases.
         foreach (var membership in visitor.Memberships)

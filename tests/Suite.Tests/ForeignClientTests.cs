@@ -8,7 +8,7 @@ namespace IntegrationServices.Suite.Tests;
 /// health and one call per service. .ci/run installs Debian's python3-grpcio and sets
 /// REQUIRE_FOREIGN_CLIENT=1, so in CI a missing client is a failure, never a skip.
 /// </summary>
-[Collection(SuiteCollection.Name)]
+[Collection(SuiteCollectionDefinition.Name)]
 public sealed class ForeignClientTests(SuiteFixture suite, ITestOutputHelper output)
 {
     private const string Python = "/usr/bin/python3";

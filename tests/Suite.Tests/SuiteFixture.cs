@@ -7,7 +7,7 @@ namespace IntegrationServices.Suite.Tests;
 
 /// <summary>The Suite host's real composition on real Kestrel sockets, on free loopback ports.</summary>
 [CollectionDefinition(Name)]
-public sealed class SuiteCollection : ICollectionFixture<SuiteFixture>
+public sealed class SuiteCollectionDefinition : ICollectionFixture<SuiteFixture>
 {
     public const string Name = "suite";
 }

@@ -14,7 +14,7 @@ namespace IntegrationServices.Suite.Tests;
 /// The Suite host's real composition on real Kestrel sockets (free loopback ports): the h2c gRPC
 /// endpoint, the HTTP/1.1 probe endpoint, health, reflection and the demo data.
 /// </summary>
-[Collection(SuiteCollection.Name)]
+[Collection(SuiteCollectionDefinition.Name)]
 public sealed class SuiteHostTests(SuiteFixture suite)
 {
     private readonly IReadOnlyDictionary<string, (int Grpc, int Http)> _ports = suite.Ports;

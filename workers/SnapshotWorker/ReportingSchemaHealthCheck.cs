@@ -9,11 +9,11 @@ public sealed class ReportingSchemaHealthCheck(Database database) : IHealthCheck
 {
     private readonly SnapshotRunSql _sql = new(database.Dialect);
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             await database.ReadAsync(db => db.ExecuteScalarAsync<long>(_sql.SchemaProbe, null, timeout.Token), timeout.Token);
             return HealthCheckResult.Healthy();

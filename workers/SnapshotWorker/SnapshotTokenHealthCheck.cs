@@ -9,16 +9,16 @@ namespace IntegrationServices.SnapshotWorker;
 /// </summary>
 public sealed class SnapshotTokenHealthCheck(SnapshotCredentials credentials) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
             await credentials.TokenAsync(timeout.Token);
             return HealthCheckResult.Healthy($"token: {credentials.Source}");
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var why = e is OperationCanceledException ? "no answer within 10 s" : SnapshotProducer.Describe(e);
             return HealthCheckResult.Unhealthy($"The worker cannot obtain its token ({credentials.Source}): {why}");

@@ -57,7 +57,7 @@ public sealed class MeasureRepository(Database database)
         return true;
     }
 
-    private Task InsertVersionAsync(DbScope db, long id, int revision, MeasureFields f, DateTime recordTime, string recordedBy, CancellationToken ct) =>
+    private Task<int> InsertVersionAsync(DbScope db, long id, int revision, MeasureFields f, DateTime recordTime, string recordedBy, CancellationToken ct) =>
         db.ExecuteAsync(_sql.InsertVersion, new
         {
             MeasureId = id, Revision = revision, RecordTime = recordTime, RecordedBy = recordedBy,

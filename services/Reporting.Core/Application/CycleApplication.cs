@@ -169,7 +169,7 @@ public sealed class CycleApplication(
     private static T Apply<T>(Func<T> rule, string fieldPrefix)
     {
         try { return rule(); }
-        catch (CycleRuleViolation v)
+        catch (CycleRuleViolationException v)
         {
             throw v.Field is null ? ServiceException.FailedPrecondition(v.Reason, v.Message) : ServiceException.Invalid(fieldPrefix + v.Field, v.Message);
         }

@@ -11,7 +11,7 @@ namespace IntegrationServices.Reporting.Core.Application;
 /// minted with <c>Auth:SigningKey</c> (role <c>worker</c>); none (Development mode). Obtained and minted
 /// tokens are kept and renewed before they run out, one renewal at a time.
 /// </summary>
-public sealed class SnapshotCredentials
+public sealed class SnapshotCredentials : IDisposable
 {
     /// <summary>
     /// Token lifetimes are checked by the receiving services against their wall clocks, so they are
@@ -25,6 +25,9 @@ public sealed class SnapshotCredentials
     private readonly string _subject;
     private readonly SemaphoreSlim _renewal = new(1, 1);
     private volatile IssuedToken? _token;
+
+    /// <summary>The container disposes the singleton after the worker has stopped, so no renewal is waiting.</summary>
+    public void Dispose() => _renewal.Dispose();
 
     public SnapshotCredentials(IOptions<AuthOptions> auth, IOptions<SnapshotOptions> options, IHttpClientFactory http, string subject)
     {

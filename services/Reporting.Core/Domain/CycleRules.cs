@@ -9,7 +9,7 @@ public sealed record RecordedResult(Cycle Updated, ConsultationEntry Entry, Cons
 /// <summary>
 /// The rules of a reporting cycle: which edits each state allows, and the state machine
 /// PLANNED → SNAPSHOT_TAKEN → IN_CONSULTATION → CLOSED (or PLANNED → CANCELLED). Pure functions over
-/// <see cref="Cycle"/>; a refused change is a <see cref="CycleRuleViolation"/>.
+/// <see cref="Cycle"/>; a refused change is a <see cref="CycleRuleViolationException"/>.
 /// </summary>
 public static class CycleRules
 {
@@ -63,7 +63,7 @@ public static class CycleRules
                 _ => throw new ArgumentException($"'{path}' is not an updatable field of a cycle.", nameof(paths)),
             };
         if (DatesConflict(updated.ReferenceDate, updated.ReportingDate) is { } conflict)
-            throw CycleRuleViolation.Value("reporting_date", conflict);
+            throw CycleRuleViolationException.Value("reporting_date", conflict);
 
         if (current.State != State.Planned)
         {
@@ -72,10 +72,10 @@ public static class CycleRules
             if (updated.ReportingDate != current.ReportingDate) frozen.Add("reporting_date");
             if (!updated.Scope.SequenceEqual(current.Scope)) frozen.Add("scope");
             if (frozen.Count > 0)
-                throw CycleRuleViolation.State("SNAPSHOT_ALREADY_TAKEN",
+                throw CycleRuleViolationException.State("SNAPSHOT_ALREADY_TAKEN",
                     $"{current.Name} is {StateName(current)}: its snapshot was taken with the current {string.Join(" and ", frozen)}, which can no longer change. Plan a new cycle (CreateReportingCycle) for another Stichtag or scope.");
             if (paths.Contains("consultations") && current.State != State.SnapshotTaken)
-                throw CycleRuleViolation.State("CONSULTATION_UNDER_WAY",
+                throw CycleRuleViolationException.State("CONSULTATION_UNDER_WAY",
                     $"{current.Name} is {StateName(current)}: results have been recorded, so the Beratungsfolge can no longer be replaced; record outcomes (and postponements) with RecordConsultationResult.");
         }
         return updated with { Version = current.Version + 1, UpdateTime = now };
@@ -97,9 +97,9 @@ public static class CycleRules
     public static Cycle Cancel(Cycle cycle, DateTime now)
     {
         if (cycle.State == State.Cancelled)
-            throw CycleRuleViolation.State("ALREADY_CANCELLED", $"{cycle.Name} is already CANCELLED.");
+            throw CycleRuleViolationException.State("ALREADY_CANCELLED", $"{cycle.Name} is already CANCELLED.");
         if (cycle.State != State.Planned)
-            throw CycleRuleViolation.State("SNAPSHOT_ALREADY_TAKEN",
+            throw CycleRuleViolationException.State("SNAPSHOT_ALREADY_TAKEN",
                 $"{cycle.Name} is {StateName(cycle)}: only a PLANNED cycle can be cancelled, since its snapshot is already taken and on record. Leave it to run through its consultations.");
         return cycle with { State = State.Cancelled, Version = cycle.Version + 1, UpdateTime = now };
     }
@@ -109,7 +109,7 @@ public static class CycleRules
     public static Cycle SnapshotTaken(Cycle cycle, string snapshotName, DateTime now)
     {
         if (cycle.State != State.Planned)
-            throw CycleRuleViolation.State("NOT_PLANNED",
+            throw CycleRuleViolationException.State("NOT_PLANNED",
                 $"{cycle.Name} is {StateName(cycle)}; a snapshot can only be taken of a PLANNED cycle.");
         return cycle with { State = Progress(cycle.Consultations, State.SnapshotTaken), Snapshot = snapshotName, Version = cycle.Version + 1, UpdateTime = now };
     }
@@ -123,17 +123,17 @@ public static class CycleRules
     public static RecordedResult RecordResult(Cycle cycle, int order, string? result, bool postponed, DateOnly? nextMeetingDate, DateTime now)
     {
         if (cycle.State == State.Planned)
-            throw CycleRuleViolation.State("SNAPSHOT_NOT_TAKEN",
+            throw CycleRuleViolationException.State("SNAPSHOT_NOT_TAKEN",
                 $"{cycle.Name} is PLANNED: consultation results can only be recorded after the snapshot was taken on the reporting date {cycle.ReportingDate.Iso()}. Wait for the snapshot (or, for historical data, use ImportOParlPaper).");
         RequireOpen(cycle, "changed");
 
         var entry = cycle.Consultations.FirstOrDefault(c => c.Order == order)
-            ?? throw CycleRuleViolation.Value("order", $"{cycle.Name} has no consultation with order {order}; orders: {string.Join(", ", cycle.Consultations.Select(c => c.Order))}");
+            ?? throw CycleRuleViolationException.Value("order", $"{cycle.Name} has no consultation with order {order}; orders: {string.Join(", ", cycle.Consultations.Select(c => c.Order))}");
         if (entry.HasResult)
-            throw CycleRuleViolation.State("RESULT_ALREADY_RECORDED",
+            throw CycleRuleViolationException.State("RESULT_ALREADY_RECORDED",
                 $"Consultation {order} ({entry.Organization}) of {cycle.Name} already has the result '{entry.Result}'; results are not overwritten. A postponed item continues in the committee's later entry.");
         if (postponed && nextMeetingDate is { } next && entry.MeetingDate is { } meeting && next <= meeting)
-            throw CycleRuleViolation.Value("next_meeting_date", $"{next.Iso()} is not after the postponed meeting on {meeting.Iso()}; give the date of the later meeting");
+            throw CycleRuleViolationException.Value("next_meeting_date", $"{next.Iso()} is not after the postponed meeting on {meeting.Iso()}; give the date of the later meeting");
 
         var text = string.IsNullOrWhiteSpace(result) ? PostponedResult : result.Trim();
         var recorded = entry with { Result = text, Postponed = postponed };
@@ -142,7 +142,7 @@ public static class CycleRules
         if (postponed)
         {
             if (consultations.Count >= MaxConsultations)
-                throw CycleRuleViolation.State("TOO_MANY_CONSULTATIONS", $"{cycle.Name} already has {MaxConsultations} consultations.");
+                throw CycleRuleViolationException.State("TOO_MANY_CONSULTATIONS", $"{cycle.Name} already has {MaxConsultations} consultations.");
             added = entry with { Order = consultations.Max(c => c.Order) + 1, MeetingDate = nextMeetingDate, Result = null, Postponed = false };
             consultations.Add(added);
         }
@@ -164,7 +164,7 @@ public static class CycleRules
     private static void RequireOpen(Cycle cycle, string what)
     {
         if (cycle.State is State.Closed or State.Cancelled)
-            throw CycleRuleViolation.State("CYCLE_FINISHED",
+            throw CycleRuleViolationException.State("CYCLE_FINISHED",
                 $"{cycle.Name} is {StateName(cycle)} and cannot be {what}; plan a new cycle instead.");
     }
 

@@ -6,6 +6,8 @@ namespace IntegrationServices.Reporting.Core.Storage;
 
 /// <summary>Every statement of the snapshot run store, valid on SQLite and SQL Server.</summary>
 [SqlStatements]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static",
+    Justification = "Every statement is read through the dialect's instance, also those that read the same on both dialects.")]
 public sealed class SnapshotRunSql(SqlDialect dialect)
 {
     /// <summary>ListSnapshotRuns: <c>outcome</c> (= and != only).</summary>

@@ -5,6 +5,8 @@ namespace IntegrationServices.Reporting.Core.Storage;
 
 /// <summary>Every statement of the snapshot store, valid on SQLite and SQL Server.</summary>
 [SqlStatements]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static",
+    Justification = "Every statement is read through the dialect's instance, also those that read the same on both dialects.")]
 public sealed class SnapshotSql(SqlDialect dialect)
 {
     /// <summary>ListSnapshots: <c>reference_date</c> (YYYY-MM-DD).</summary>

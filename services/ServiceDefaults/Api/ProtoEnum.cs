@@ -8,6 +8,10 @@ namespace IntegrationServices.ServiceDefaults.Api;
 /// the audit trail and the database spell them. Read once per enum type from the generated code's
 /// <see cref="OriginalNameAttribute"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix",
+    Justification = "It maps proto enums; the name is the one the design and every service use.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000:Do not declare static members on generic types",
+    Justification = "The maps are built once per enum type by the static constructor; T is the result of Parse, so it could not be inferred anyway.")]
 public static class ProtoEnum<T> where T : struct, Enum
 {
     private static readonly Dictionary<T, string> NameOf = [];

@@ -59,6 +59,8 @@ public sealed class AuditTrail(Database database, TimeProvider clock)
 }
 
 [SqlStatements]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static",
+    Justification = "Every statement is read through the dialect's instance, also those that read the same on both dialects.")]
 public sealed class AuditSql(SqlDialect dialect)
 {
     public string Insert => """

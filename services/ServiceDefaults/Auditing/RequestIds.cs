@@ -15,8 +15,6 @@ namespace IntegrationServices.ServiceDefaults.Auditing;
 /// </summary>
 public sealed class RequestIds(Database database, TimeProvider clock)
 {
-    private readonly RequestIdSql _sql = new();
-
     /// <summary>Validates the optional id: empty, or a UUID.</summary>
     public static string? Normalize(string? requestId, string field = "request_id")
     {
@@ -43,7 +41,7 @@ public sealed class RequestIds(Database database, TimeProvider clock)
                 if (key is not null && await FindAsync(db, key, ct) is { } existing) return existing;
                 var name = await create(db);
                 if (key is not null)
-                    await db.ExecuteAsync(_sql.Insert, new
+                    await db.ExecuteAsync(RequestIdSql.Insert, new
                     {
                         key.Subject, key.RequestId, key.Method, key.RequestHash, Resource = name, CreateTime = clock.GetUtcNow().UtcDateTime,
                     }, ct);
@@ -59,9 +57,9 @@ public sealed class RequestIds(Database database, TimeProvider clock)
 
     private sealed record Key(string Subject, string RequestId, string Method, string RequestHash);
 
-    private async Task<string?> FindAsync(DbScope db, Key key, CancellationToken ct)
+    private static async Task<string?> FindAsync(DbScope db, Key key, CancellationToken ct)
     {
-        var row = await db.QuerySingleOrDefaultAsync<StoredRow>(_sql.Find, new { key.Subject, key.RequestId }, ct);
+        var row = await db.QuerySingleOrDefaultAsync<StoredRow>(RequestIdSql.Find, new { key.Subject, key.RequestId }, ct);
         if (row is null) return null;
         if (row.Method != key.Method || row.RequestHash != key.RequestHash)
             throw ServiceException.Invalid("request_id",
@@ -92,14 +90,14 @@ public sealed class RequestIds(Database database, TimeProvider clock)
 }
 
 [SqlStatements]
-public sealed class RequestIdSql
+public static class RequestIdSql
 {
-    public string Find => """
+    public const string Find = """
         SELECT method AS Method, request_hash AS RequestHash, resource AS Resource
         FROM request_ids WHERE subject = @Subject AND request_id = @RequestId
         """;
 
-    public string Insert => """
+    public const string Insert = """
         INSERT INTO request_ids (subject, request_id, method, request_hash, resource, create_time)
         VALUES (@Subject, @RequestId, @Method, @RequestHash, @Resource, @CreateTime)
         """;

@@ -56,18 +56,18 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             case RpcException rpc:
                 return rpc;
             case ServiceException se:
-                logger.LogInformation("{Method} refused: {Code} {Reason} {Message}", context.Method, se.Code, se.Reason, se.Message);
+                LogRefused(logger, context.Method, se.Code, se.Reason, se.Message);
                 return ToRpcException(se, DomainOf(context.Method));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled or its deadline passed."));
             case Google.Protobuf.InvalidProtocolBufferException or Google.Protobuf.InvalidJsonException:
                 return ToRpcException(ServiceException.Invalid("request", e.Message), DomainOf(context.Method));
             case var _ when DatabaseBusy.Of(e) is { } busy:
-                logger.LogWarning("{Method} answered {Code} {Reason}: {Error}", context.Method, busy.Code, busy.Reason, e.Message);
+                LogBusy(logger, context.Method, busy.Code, busy.Reason, e.Message);
                 return ToRpcException(busy, DomainOf(context.Method));
             default:
                 var correlationId = Guid.NewGuid().ToString("N");
-                logger.LogError(e, "{Method} failed unexpectedly (correlation id {CorrelationId})", context.Method, correlationId);
+                LogFailed(logger, e, context.Method, correlationId);
                 return new RpcException(new Grpc.Core.Status(StatusCode.Internal,
                     $"An internal error occurred; quote correlation id {correlationId} to the operators."));
         }
@@ -95,6 +95,16 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         var match = PackageOf().Match(method);
         return match.Success ? match.Groups[1].Value : "integrationservices";
     }
+
+    // Logged once per failed call: source-generated, so nothing is formatted or boxed when the level is off.
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} refused: {Code} {Reason} {Message}")]
+    private static partial void LogRefused(ILogger logger, string method, StatusCode code, string reason, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} answered {Code} {Reason}: {Error}")]
+    private static partial void LogBusy(ILogger logger, string method, StatusCode code, string reason, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed unexpectedly (correlation id {CorrelationId})")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string method, string correlationId);
 
     [GeneratedRegex(@"^/([\w.]+)\.\w+/\w+$")]
     private static partial Regex PackageOf();

@@ -177,11 +177,11 @@ public static class HostingDefaults
 /// <summary>Readiness: the service's own database answers a round trip.</summary>
 public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             await database.PingAsync(timeout.Token);
             return HealthCheckResult.Healthy();

@@ -15,7 +15,7 @@ namespace IntegrationServices.ServiceDefaults.Hosting;
 /// error status without a body (missing token, body too large) gets one, a path no route matches is a 404 problem, and anything
 /// unexpected is a 500 problem with a correlation id that also stands in the log. gRPC calls pass through.
 /// </summary>
-public sealed class HttpErrorMiddleware(RequestDelegate next, ServiceIdentity service, ILogger<HttpErrorMiddleware> logger)
+public sealed partial class HttpErrorMiddleware(RequestDelegate next, ServiceIdentity service, ILogger<HttpErrorMiddleware> logger)
 {
     private static readonly JsonParser StatusParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true)
         .WithTypeRegistry(Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor)));
@@ -74,10 +74,10 @@ public sealed class HttpErrorMiddleware(RequestDelegate next, ServiceIdentity se
         switch (e)
         {
             case ServiceException se:
-                logger.LogInformation("{Method} {Path} refused: {Code} {Reason} {Message}", http.Request.Method, http.Request.Path, se.Code, se.Reason, se.Message);
+                LogRefused(logger, http.Request.Method, http.Request.Path, se.Code, se.Reason, se.Message);
                 return Problems.Of(se, service.ErrorDomain, http.Response);
             case var _ when DatabaseBusy.Of(e) is { } busy:
-                logger.LogWarning("{Method} {Path} answered {Code} {Reason}: {Error}", http.Request.Method, http.Request.Path, busy.Code, busy.Reason, e.Message);
+                LogBusy(logger, http.Request.Method, http.Request.Path, busy.Code, busy.Reason, e.Message);
                 return Problems.Of(busy, service.ErrorDomain, http.Response);
             case BadHttpRequestException bad:
                 return Problems.Of(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
@@ -85,7 +85,7 @@ public sealed class HttpErrorMiddleware(RequestDelegate next, ServiceIdentity se
                     : "The request could not be read: " + bad.Message);
             default:
                 var correlationId = Guid.NewGuid().ToString("N");
-                logger.LogError(e, "{Method} {Path} failed unexpectedly (correlation id {CorrelationId})", http.Request.Method, http.Request.Path, correlationId);
+                LogFailed(logger, e, http.Request.Method, http.Request.Path, correlationId);
                 return Problems.Of(StatusCodes.Status500InternalServerError, $"An internal error occurred; quote correlation id {correlationId} to the operators.");
         }
     }
@@ -106,6 +106,16 @@ public sealed class HttpErrorMiddleware(RequestDelegate next, ServiceIdentity se
         }
         return Problems.Of(httpStatus, "The request failed.");
     }
+
+    // Logged once per failed request: source-generated, so nothing is formatted or boxed when the level is off.
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} refused: {Code} {Reason} {Message}")]
+    private static partial void LogRefused(ILogger logger, string method, PathString path, Grpc.Core.StatusCode code, string reason, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered {Code} {Reason}: {Error}")]
+    private static partial void LogBusy(ILogger logger, string method, PathString path, Grpc.Core.StatusCode code, string reason, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed unexpectedly (correlation id {CorrelationId})")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string method, PathString path, string correlationId);
 
     private const string DetailOf404 = "There is no resource at this path.";
 

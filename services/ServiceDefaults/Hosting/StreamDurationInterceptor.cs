@@ -14,7 +14,7 @@ namespace IntegrationServices.ServiceDefaults.Hosting;
 /// (see <see cref="ResetIfStalled"/>). Health and reflection (packages <c>grpc.*</c>) are left alone: a health
 /// Watch is meant to stay open.
 /// </summary>
-public sealed class StreamDurationInterceptor(IOptions<ApiOptions> options, TimeProvider clock, ILogger<StreamDurationInterceptor> logger)
+public sealed partial class StreamDurationInterceptor(IOptions<ApiOptions> options, TimeProvider clock, ILogger<StreamDurationInterceptor> logger)
     : Interceptor
 {
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
@@ -50,10 +50,15 @@ public sealed class StreamDurationInterceptor(IOptions<ApiOptions> options, Time
     private void ResetIfStalled<TResponse>(WatchedWriter<TResponse> writer, ServerCallContext context)
     {
         if (!writer.Writing) return;
-        logger.LogInformation("{Method} reset after Api:MaxStreamDuration ({Limit}): the client stopped reading",
-            context.Method, options.Value.MaxStreamDuration);
+        LogReset(logger, context.Method, options.Value.MaxStreamDuration);
         context.GetHttpContext().Features.Get<IHttpResetFeature>()?.Reset(Http2CancelCode);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} reset after Api:MaxStreamDuration ({Limit}): the client stopped reading")]
+    private static partial void LogReset(ILogger logger, string method, TimeSpan limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} ended after Api:MaxStreamDuration ({Limit})")]
+    private static partial void LogEnded(ILogger logger, string method, TimeSpan limit);
 
     /// <summary>HTTP/2 (and HTTP/3 maps it) error code CANCEL: the stream is no longer needed.</summary>
     private const int Http2CancelCode = 0x8;
@@ -63,7 +68,7 @@ public sealed class StreamDurationInterceptor(IOptions<ApiOptions> options, Time
     private RpcException Exceeded(ServerCallContext context)
     {
         var limit = options.Value.MaxStreamDuration;
-        logger.LogInformation("{Method} ended after Api:MaxStreamDuration ({Limit})", context.Method, limit);
+        LogEnded(logger, context.Method, limit);
         return new RpcException(new Status(StatusCode.DeadlineExceeded,
             $"The stream ran longer than this server allows (Api:MaxStreamDuration = {limit}) and was ended; " +
             "read it faster, or narrow the selection and read it in parts."));

@@ -20,7 +20,7 @@ namespace IntegrationServices.ServiceDefaults.Security;
 /// </list>
 /// A refusal is 403 (a problem; on the gRPC port PERMISSION_DENIED), and it never repeats the header values.
 /// </summary>
-public sealed class LoopbackRequestGuard(RequestDelegate next, ILogger<LoopbackRequestGuard> logger)
+public sealed partial class LoopbackRequestGuard(RequestDelegate next, ILogger<LoopbackRequestGuard> logger)
 {
     private static readonly string[] LoopbackHosts = ["127.0.0.1", "localhost", "[::1]"];
 
@@ -31,8 +31,7 @@ public sealed class LoopbackRequestGuard(RequestDelegate next, ILogger<LoopbackR
             await next(http);
             return;
         }
-        logger.LogWarning("Development mode refused {Method} {Path} from {Remote}: {Refusal}",
-            http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress, refusal);
+        LogRefused(logger, http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress, refusal);
         var detail = $"Development mode accepts only requests from this machine: {refusal}. Use Auth:Mode=Jwt for anything else.";
         // This runs before the HTTP error model, which sets the header on every other answer.
         http.Response.Headers.XContentTypeOptions = "nosniff";
@@ -46,6 +45,10 @@ public sealed class LoopbackRequestGuard(RequestDelegate next, ILogger<LoopbackR
         }
         await Problems.WriteAsync(http.Response, Problems.Of(StatusCodes.Status403Forbidden, detail));
     }
+
+    // Checked per request: source-generated, so nothing is formatted or boxed when the level is off.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Development mode refused {Method} {Path} from {Remote}: {Refusal}")]
+    private static partial void LogRefused(ILogger logger, string method, PathString path, IPAddress? remote, string refusal);
 
     /// <summary>Why the request is refused, or null when it may pass.</summary>
     public static string? Refusal(IPAddress? remote, HostString host, StringValues origins)

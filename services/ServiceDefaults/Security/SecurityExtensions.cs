@@ -28,7 +28,7 @@ public static class SecurityExtensions
 
         builder.Services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, SelectorScheme, o => o.ForwardDefaultSelector = context =>
-                auth.Mode == AuthMode.Development && !context.Request.Headers.Authorization.Any()
+                auth.Mode == AuthMode.Development && context.Request.Headers.Authorization.Count == 0
                     ? DevelopmentScheme
                     : JwtBearerDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, DevelopmentIdentityHandler>(DevelopmentScheme, _ => { })

@@ -105,7 +105,7 @@ public static class Migrator
     /// locks span processes and go with a process that dies, so a second host waits here (up to 10 minutes)
     /// and then finds every script applied. Null for a database that is not a file.
     /// </summary>
-    private static IDisposable? SqliteMigrationLock(string connectionString)
+    private static SqliteConnection? SqliteMigrationLock(string connectionString)
     {
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
         if (string.IsNullOrEmpty(file) || file == ":memory:") return null;

@@ -55,7 +55,7 @@ public static class ReadPathBenchmark
             ["Logging:LogLevel:Grpc.AspNetCore.Server.ServerCallHandler"] = "Critical",
             ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Critical",
         };
-        await using var echo = await SocketHost.StartAsync(b => { b.Logging.ClearProviders(); b.Services.AddGrpc(); }, a => a.MapGrpcService<EchoServiceImpl>(),
+        await using var echo = await SocketHost.StartAsync(b => { b.Logging.ClearProviders(); b.Services.AddGrpc(); }, a => a.MapGrpcService<BareEchoService>(),
             settings, TimeProvider.System);
         await using var measures = await SocketHost.StartAsync(b => b.AddMeasuresService(), a => a.MapMeasuresService(), settings, TimeProvider.System);
         var reader = TestTokens.For([Roles.Reader]);
@@ -96,7 +96,7 @@ public static class ReadPathBenchmark
                 var failures = server.TakeFailures(target.Method[(target.Method.LastIndexOf('/') + 1)..]);
                 // Calls in flight when the load generator stops end as CANCELLED: at most one per stream, per run.
                 var cutOff = failures.GetValueOrDefault("Cancelled");
-                if (result.Failed > 0 || failures.Count(f => f.Key != "Cancelled") > 0 || cutOff > LoadGenerator.Connections * LoadGenerator.StreamsPerConnection)
+                if (result.Failed > 0 || failures.Any(f => f.Key != "Cancelled") || cutOff > LoadGenerator.Connections * LoadGenerator.StreamsPerConnection)
                 {
                     Console.Error.WriteLine($"{call.Name} at {size}: {result.Failed} failed requests; gRPC statuses other than OK: " +
                                             string.Join(", ", failures.Select(f => $"{f.Key} × {f.Value}")));

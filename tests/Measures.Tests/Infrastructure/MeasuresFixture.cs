@@ -39,6 +39,7 @@ public abstract class MeasuresFixture : IAsyncLifetime
     public virtual async ValueTask DisposeAsync()
     {
         if (Host is not null) await Host.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>A cached client acting with the given token.</summary>

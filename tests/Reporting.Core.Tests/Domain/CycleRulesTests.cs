@@ -21,7 +21,7 @@ public sealed class CycleRulesTests
     private static ConsultationEntry Entry(int order, string? result = null) =>
         new(order, $"Ausschuss {order}", Role.Information, false, new DateOnly(2026, 4, order), true, result, false);
 
-    private static CycleRuleViolation Refused(Action change) => Assert.Throws<CycleRuleViolation>(change);
+    private static CycleRuleViolationException Refused(Action change) => Assert.Throws<CycleRuleViolationException>(change);
 
     [Fact]
     public void A_new_cycle_is_planned_at_version_one()

@@ -1,20 +1,23 @@
+using System.Globalization;
 using IntegrationServices.Reporting.Core.Domain;
 
 namespace IntegrationServices.Reporting.Core.Tests.Domain;
 
 public sealed class RecurrenceTests
 {
+    private static readonly string[] HalfYearlyIds = ["hj-2024-06", "hj-2024-12", "hj-2025-06"];
+
     [Fact]
     public void Yearly_rule_keeps_month_ends_and_gives_deterministic_ids()
     {
         var rule = new Recurrence(new DateOnly(2019, 12, 31), 12, 3, 0);
         var dates = rule.Dates(7, "");
-        Assert.Equal(Enumerable.Range(2019, 7).Select(y => y.ToString()), dates.Select(d => d.Id));
-        Assert.All(dates, d => Assert.Equal(new DateOnly(int.Parse(d.Id), 12, 31), d.ReferenceDate));
-        Assert.All(dates, d => Assert.Equal(new DateOnly(int.Parse(d.Id) + 1, 3, 31), d.ReportingDate));
+        Assert.Equal(Enumerable.Range(2019, 7).Select(y => y.ToString(CultureInfo.InvariantCulture)), dates.Select(d => d.Id));
+        Assert.All(dates, d => Assert.Equal(new DateOnly(int.Parse(d.Id, CultureInfo.InvariantCulture), 12, 31), d.ReferenceDate));
+        Assert.All(dates, d => Assert.Equal(new DateOnly(int.Parse(d.Id, CultureInfo.InvariantCulture) + 1, 3, 31), d.ReportingDate));
 
         var halfYearly = new Recurrence(new DateOnly(2024, 6, 30), 6, 1, 14).Dates(3, "hj-");
-        Assert.Equal(new[] { "hj-2024-06", "hj-2024-12", "hj-2025-06" }, halfYearly.Select(d => d.Id));
+        Assert.Equal(HalfYearlyIds, halfYearly.Select(d => d.Id));
         Assert.Equal(new[] { new DateOnly(2024, 6, 30), new DateOnly(2024, 12, 31), new DateOnly(2025, 6, 30) }, halfYearly.Select(d => d.ReferenceDate));
         Assert.Equal(new DateOnly(2024, 8, 14), halfYearly[0].ReportingDate);
     }

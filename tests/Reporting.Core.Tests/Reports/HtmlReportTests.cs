@@ -93,7 +93,7 @@ public sealed class HtmlReportTests
 
             var svg = Assert.Single(section.QuerySelectorAll("svg"));
             Assert.Equal("img", svg.GetAttribute("role"));
-            var title = svg.Children.First();
+            var title = svg.Children[0];
             Assert.Equal("title", title.LocalName);
             Assert.Contains(group.Title, title.TextContent);
             Assert.Equal(title.Id, svg.GetAttribute("aria-labelledby"));
@@ -204,7 +204,7 @@ public sealed class HtmlReportTests
         var (_, doc) = Render();
         var svg = Assert.Single(doc.QuerySelectorAll("section#bevoelkerung svg"));
         Assert.Equal("img", svg.GetAttribute("role"));
-        Assert.Equal("title", svg.Children.First().LocalName);
+        Assert.Equal("title", svg.Children[0].LocalName);
 
         var bars = svg.QuerySelectorAll("rect.share-bar").ToArray();
         Assert.Equal(["areas/11", "areas/12", "areas/14"], bars.Select(b => b.GetAttribute("data-area") ?? "").ToArray());

@@ -39,7 +39,7 @@ public abstract class CycleStorageContract(IStorageUnderTest storage)
     private static Cycle NewCycle(string id, DateOnly reference, params ConsultationEntry[] consultations) =>
         CycleRules.New(id, Draft(reference, consultations), new DateTime(2020, 1, 1, 12, 0, 0, DateTimeKind.Utc));
 
-    private static Task InsertAsync(TestHost host, Cycle cycle) =>
+    private static Task<bool> InsertAsync(TestHost host, Cycle cycle) =>
         host.WriteAsync(async db => { await host.Get<ReportingCycleRepository>().InsertAsync(db, cycle, None); return true; });
 
     private static Task<Cycle?> GetAsync(TestHost host, string id) =>

@@ -60,6 +60,6 @@ public sealed class DemoSeedTests
         return counts;
     }, CancellationToken.None);
 
-    private static Task ExecuteAsync(Database database, string sql) =>
+    private static Task<int> ExecuteAsync(Database database, string sql) =>
         database.WriteAsync(db => db.ExecuteAsync(sql, null, CancellationToken.None), CancellationToken.None);
 }

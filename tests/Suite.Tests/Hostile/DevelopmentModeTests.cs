@@ -13,7 +13,7 @@ namespace IntegrationServices.Suite.Tests.Hostile;
 /// browser would: a cross-origin "no-cors" POST (CSRF) and DNS rebinding (a foreign Host header) are refused
 /// before any handler runs, on both ports; local callers still pass.
 /// </summary>
-[Collection(SuiteCollection.Name)]
+[Collection(SuiteCollectionDefinition.Name)]
 public sealed class DevelopmentModeTests(SuiteFixture suite)
 {
     private HttpClient Http(string component) =>

@@ -7,7 +7,7 @@ namespace IntegrationServices.Suite.Tests.Hostile;
 /// problem that does not repeat the markup unescaped (a message may quote the caller's text, JSON-escaped), with <c>X-Content-Type-Options: nosniff</c> — on the HTTP/1.1
 /// ports and on the h2c gRPC ports alike.
 /// </summary>
-[Collection(SuiteCollection.Name)]
+[Collection(SuiteCollectionDefinition.Name)]
 public sealed class HttpHeadersTests(SuiteFixture suite)
 {
     public static TheoryData<string, bool> Ports() => new()

@@ -73,7 +73,7 @@ public sealed class OParlDirectory
     /// An OParl external list: <c>data</c>, <c>pagination</c> and <c>links</c> (<c>next</c> while more
     /// pages follow). The first page always exists, even when empty.
     /// </summary>
-    private static JsonObject? Page(string url, IReadOnlyList<JsonObject> items, int page, int size)
+    private static JsonObject? Page(string url, List<JsonObject> items, int page, int size)
     {
         var pages = Math.Max(1, (items.Count + size - 1) / size);
         if (page < 1 || page > pages) return null;

@@ -68,7 +68,7 @@ public static class OParlImporter
     }
 
     private static ConsultationEntry Consultation(JsonElement item, int order, string path,
-        IReadOnlyDictionary<string, JsonElement> meetings, IReadOnlyDictionary<string, JsonElement> organizations, Validator v)
+        Dictionary<string, JsonElement> meetings, IReadOnlyDictionary<string, JsonElement> organizations, Validator v)
     {
         var id = Text(item, "id");
         var meetingUrl = Text(item, "meeting");

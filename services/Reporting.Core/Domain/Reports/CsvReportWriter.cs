@@ -68,9 +68,9 @@ internal static class CsvReportWriter
         return value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
     }
 
-    private static void AppendRow(StringBuilder csv, IReadOnlyList<string> fields)
+    private static void AppendRow(StringBuilder csv, string[] fields)
     {
-        for (var i = 0; i < fields.Count; i++)
+        for (var i = 0; i < fields.Length; i++)
         {
             if (i > 0) csv.Append(Separator);
             csv.Append(Quote(fields[i]));

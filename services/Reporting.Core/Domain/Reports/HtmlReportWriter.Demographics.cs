@@ -18,7 +18,7 @@ internal static partial class HtmlReportWriter
         {
             h.Append("<p>");
         }
-        h.Append("Fehlende Werte sind mit „").Append(GermanFormat.Missing).Append("“ gekennzeichnet.</p>\n");
+        h.Append("Fehlende Werte sind mit „" + GermanFormat.Missing + "“ gekennzeichnet.</p>\n");
 
         if (d.Areas.Count == 0 && d.City is null)
         {

@@ -50,7 +50,7 @@ internal static partial class HtmlReportWriter
         }
         else
         {
-            h.Append(GermanFormat.Missing).Append("</strong> (zum Stichtag liegen keine Angaben vor)</p>\n");
+            h.Append(GermanFormat.Missing + "</strong> (zum Stichtag liegen keine Angaben vor)</p>\n");
         }
     }
 

@@ -194,7 +194,7 @@ internal static partial class HtmlReportWriter
     }
 
     private static void EntryTable(StringBuilder h, ReportModel m, string heading, string cssClass,
-        IReadOnlyList<MeasureEntry> entries, string none)
+        Google.Protobuf.Collections.RepeatedField<MeasureEntry> entries, string none)
     {
         h.Append("<h3>").Append(E(heading)).Append("</h3>\n");
         if (entries.Count == 0)

@@ -51,7 +51,7 @@ internal static partial class MarkdownReportWriter
             md.Append(GermanFormat.Count(figure.Value)).Append("**").Append(Mark(ReportModel.Marks(figure)))
                 .Append(" (Stand ").Append(GermanFormat.Date(figure.ReferenceDate)).Append(", Summe über die Wohnstandorte)\n\n");
         else
-            md.Append(GermanFormat.Missing).Append("** (zum Stichtag liegen keine Angaben vor)\n\n");
+            md.Append(GermanFormat.Missing + "** (zum Stichtag liegen keine Angaben vor)\n\n");
     }
 
     private static void FurtherActivities(StringBuilder md, ReportModel m)

@@ -266,7 +266,7 @@ internal static partial class MarkdownReportWriter
             + " | " + GermanFormat.Date(a.ReferenceDate) + " |";
     }
 
-    private static void EntryTable(StringBuilder md, ReportModel m, string heading, IReadOnlyList<MeasureEntry> entries, string none)
+    private static void EntryTable(StringBuilder md, ReportModel m, string heading, Google.Protobuf.Collections.RepeatedField<MeasureEntry> entries, string none)
     {
         md.Append("### ").Append(Md(heading)).Append("\n\n");
         if (entries.Count == 0)

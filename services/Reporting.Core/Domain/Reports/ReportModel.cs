@@ -155,7 +155,7 @@ internal sealed class ReportModel
     /// number. Counts come from the snapshot's group (its summary); for a field without a group they
     /// are counted from the entries. Entries keep the snapshot's order.
     /// </summary>
-    private static IReadOnlyList<FieldSection> BuildFields(MeasureSummary measures, IReadOnlyList<MeasureEntry> adopted, Func<MeasureEntry, bool> topLevel)
+    private static List<FieldSection> BuildFields(MeasureSummary measures, IReadOnlyList<MeasureEntry> adopted, Func<MeasureEntry, bool> topLevel)
     {
         var groups = new Dictionary<string, GroupSummary>(StringComparer.Ordinal);
         foreach (var g in measures.ByFieldOfAction)

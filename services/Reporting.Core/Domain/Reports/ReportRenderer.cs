@@ -44,6 +44,8 @@ public sealed class ReportRenderer
     /// <param name="cycle">Its reporting cycle (title, council paper). May be null when not available:
     /// the report then uses a default title and leaves the paper out.</param>
     /// <param name="format">HTML, MARKDOWN, CSV or XLSX (one of <see cref="Extensions"/>).</param>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static",
+        Justification = "ReportRenderer is an injected service (ReportingCoreExtensions); callers hold an instance.")]
     public RenderedReport Render(Snapshot snapshot, Cycle? cycle, Format format)
     {
         ArgumentNullException.ThrowIfNull(snapshot);

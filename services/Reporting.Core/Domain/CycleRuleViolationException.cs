@@ -5,9 +5,9 @@ namespace IntegrationServices.Reporting.Core.Domain;
 /// state does not allow it (<see cref="Field"/> null), or a value the request gave does not fit the
 /// stored cycle (<see cref="Field"/> names it). The application turns it into the API's error.
 /// </summary>
-public sealed class CycleRuleViolation : Exception
+public sealed class CycleRuleViolationException : Exception
 {
-    private CycleRuleViolation(string reason, string message, string? field) : base(message)
+    private CycleRuleViolationException(string reason, string message, string? field) : base(message)
     {
         Reason = reason;
         Field = field;
@@ -19,7 +19,7 @@ public sealed class CycleRuleViolation : Exception
     /// <summary>The request field whose value the rule refuses; null when the cycle's state refuses the change.</summary>
     public string? Field { get; }
 
-    public static CycleRuleViolation State(string reason, string message) => new(reason, message, null);
+    public static CycleRuleViolationException State(string reason, string message) => new(reason, message, null);
 
-    public static CycleRuleViolation Value(string field, string description) => new("INVALID_ARGUMENT", description, field);
+    public static CycleRuleViolationException Value(string field, string description) => new("INVALID_ARGUMENT", description, field);
 }
