@@ -16,13 +16,14 @@ namespace IntegrationServices.ServiceDefaults.Storage;
 /// one <c>db.client.operation.duration</c> measurement; on SQL Server the SqlClient instrumentation adds a
 /// span per command below it.
 /// </summary>
-public sealed class Database
+public sealed class Database : IDisposable
 {
     /// <summary>The storage layer's spans (traced only where a tracer provider listens).</summary>
     public static readonly ActivitySource ActivitySource = new(Telemetry.SourcePrefix + ".Storage");
 
     private readonly ServiceMetrics? _metrics;
     private readonly string _readConnectionString;
+    private readonly SqliteReadConnections? _reads;
     private readonly string _system;
     private readonly string _namespace;
 
@@ -33,6 +34,7 @@ public sealed class Database
         Dialect = SqlDialect.For(Options.Provider);
         ConnectionString = ResolveConnectionString(Options, service.StorageName);
         _readConnectionString = ForReads(Options.Provider, ConnectionString);
+        _reads = Options.Provider == StorageProvider.Sqlite ? new SqliteReadConnections(_readConnectionString) : null;
         (_system, _namespace) = Options.Provider == StorageProvider.SqlServer
             ? ("microsoft.sql_server", new SqlConnectionStringBuilder(ConnectionString).InitialCatalog)
             : ("sqlite", Path.GetFileNameWithoutExtension(new SqliteConnectionStringBuilder(ConnectionString).DataSource));
@@ -99,14 +101,32 @@ public sealed class Database
     /// <summary>
     /// Runs a read on its own connection, without a transaction; the connection is released when
     /// <paramref name="work"/> returns. How long it was held is recorded as <paramref name="operation"/>.
+    /// SQLite reads run on kept connections that keep their prepared statements (<see cref="SqliteReadConnections"/>).
     /// </summary>
     public async Task<T> ReadAsync<T>(Func<DbScope, Task<T>> work, CancellationToken ct, [CallerMemberName] string operation = "")
     {
         using var activity = StartActivity(operation);
         try
         {
-            await using var connection = await OpenAsync(_readConnectionString, operation, null, ct);
-            return await work(new DbScope(connection, null, CommandTimeout));
+            if (_reads is null)
+            {
+                await using var connection = await OpenAsync(_readConnectionString, operation, null, ct);
+                return await work(new DbScope(connection, null, CommandTimeout));
+            }
+            var started = Stopwatch.GetTimestamp();
+            var kept = await _reads.RentAsync(ct);
+            try
+            {
+                var result = await work(new DbScope(kept, null, CommandTimeout));
+                _reads.Return(kept);
+                kept = null;
+                return result;
+            }
+            finally
+            {
+                kept?.Dispose();
+                Record(operation, started);
+            }
         }
         catch (Exception e)
         {
@@ -151,9 +171,7 @@ public sealed class Database
             await connection.OpenAsync(ct);
             connection.Disposed += (_, _) =>
             {
-                _metrics?.DbDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
-                    new KeyValuePair<string, object?>("db.system", Dialect.Provider == StorageProvider.SqlServer ? "mssql" : "sqlite"),
-                    new KeyValuePair<string, object?>("db.operation", operation));
+                Record(operation, started);
                 activity?.Dispose();
             };
             return connection;
@@ -164,6 +182,12 @@ public sealed class Database
             throw;
         }
     }
+
+    /// <summary>Records how long <paramref name="operation"/> held its connection in <c>db.client.operation.duration</c>.</summary>
+    private void Record(string operation, long started) =>
+        _metrics?.DbDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>("db.system", Dialect.Provider == StorageProvider.SqlServer ? "mssql" : "sqlite"),
+            new KeyValuePair<string, object?>("db.operation", operation));
 
     /// <summary>A client span "{operation} {database}" (OpenTelemetry's database conventions), or null when nobody traces.</summary>
     private Activity? StartActivity(string operation)
@@ -203,11 +227,8 @@ public sealed class Database
     }
 
     /// <summary>A round trip for readiness probes.</summary>
-    public async Task PingAsync(CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(_readConnectionString, nameof(PingAsync), null, ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1";
-        await command.ExecuteScalarAsync(ct);
-    }
+    public Task PingAsync(CancellationToken ct) => ReadAsync(db => db.ExecuteScalarAsync<long>("SELECT 1", null, ct), ct);
+
+    /// <summary>Closes the kept read connections (SQLite).</summary>
+    public void Dispose() => _reads?.Dispose();
 }
