@@ -128,6 +128,8 @@ public static class HostingDefaults
             Version = OpenApiDocument,
             Description = "JSON over HTTP of " + service.GrpcServiceName + " (gRPC JSON transcoding); errors are RFC 9457 problem details.",
         }));
+        // One instance, so that it keeps its last answer (see DatabaseHealthCheck).
+        builder.Services.AddSingleton<DatabaseHealthCheck>();
         builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
         builder.Services.Configure<GrpcHealthChecksOptions>(o =>
         {
@@ -171,24 +173,5 @@ public static class HostingDefaults
         Migrator.Prepare(app.Services.GetRequiredService<Database>(), serviceAssembly,
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
         return app;
-    }
-}
-
-/// <summary>Readiness: the service's own database answers a round trip.</summary>
-public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await database.PingAsync(timeout.Token);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception e)
-        {
-            return HealthCheckResult.Unhealthy("The database does not answer.", e);
-        }
     }
 }
