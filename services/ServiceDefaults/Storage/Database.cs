@@ -72,11 +72,9 @@ public sealed class Database : IDisposable
         ? new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = null }.ToString()
         : connectionString;
 
-    public DbConnection CreateConnection() => CreateConnection(ConnectionString);
-
     private DbConnection CreateConnection(string connectionString) => Options.Provider == StorageProvider.SqlServer
         ? new SqlConnection(connectionString)
-        : new SqliteConnection(connectionString);
+        : new StatementCachingConnection(connectionString);
 
     /// <summary>
     /// Opens a connection; how long the caller holds it is recorded as the duration of
@@ -219,7 +217,7 @@ public sealed class Database : IDisposable
     public void UseWriteAheadLog()
     {
         if (Options.Provider != StorageProvider.Sqlite) return;
-        using var connection = CreateConnection();
+        using var connection = CreateConnection(ConnectionString);
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL";
