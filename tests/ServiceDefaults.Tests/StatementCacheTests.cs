@@ -7,17 +7,18 @@ using SQLitePCL;
 namespace IntegrationServices.ServiceDefaults.Tests;
 
 /// <summary>
-/// SQLite reads run on kept connections that keep their prepared statements: what a read sees and leaves behind
-/// must be exactly what a fresh connection would see and leave, on a real database file.
+/// SQLite units of work compile each statement once per connection, and reads run on kept connections: what a
+/// read sees and leaves behind must be exactly what a fresh connection would see and leave, on a real database
+/// file (the set-up itself runs a text whose second statement needs the table its first creates).
 /// </summary>
-public sealed class ReadConnectionTests : IDisposable
+public sealed class StatementCacheTests : IDisposable
 {
     private const string ValueOf = "SELECT value FROM items WHERE id = @Id";
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
     private readonly Database _database;
 
-    public ReadConnectionTests()
+    public StatementCacheTests()
     {
         _database = new Database(Options.Create(new StorageOptions { DataDirectory = _directory }), new ServiceIdentity("integration.test.v1.Test", "reads"));
         _database.UseWriteAheadLog();
@@ -49,6 +50,30 @@ public sealed class ReadConnectionTests : IDisposable
         Assert.Same(first, second);
         Assert.Equal(0, compiledBySecond);
         Assert.True(compiled > 0, "a statement not run before is compiled (and the authorizer sees it)");
+    }
+
+    [Fact]
+    public async Task A_write_transaction_compiles_a_statement_it_repeats_once()
+    {
+        var compiledAfter = new List<int>();
+        await _database.WriteAsync(async db =>
+        {
+            var compiled = 0;
+            Assert.Equal(0, raw.sqlite3_set_authorizer(((SqliteConnection)db.Connection).Handle, new delegate_authorizer((_, _, _, _, _, _) =>
+            {
+                compiled++;
+                return raw.SQLITE_OK;
+            }), null));
+            for (var id = 10; id < 13; id++)
+            {
+                await db.ExecuteAsync("INSERT INTO items (id, value) VALUES (@Id, @Value)", new { Id = id, Value = $"v{id}" }, CancellationToken.None);
+                compiledAfter.Add(compiled);
+            }
+        }, CancellationToken.None);
+
+        Assert.True(compiledAfter[0] > 0, "the first run compiles the statement");
+        Assert.Equal([compiledAfter[0], compiledAfter[0], compiledAfter[0]], compiledAfter);
+        Assert.Equal("v12", await ReadValueAsync(12));
     }
 
     [Fact]
