@@ -14,66 +14,95 @@ using IntegrationServices.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
 
 namespace IntegrationServices.Benchmarks;
 
-public sealed record BenchmarkResult(int Measures, int StatusEvents, int Observations, TimeSpan Snapshot, TimeSpan Baseline, string Sha256);
+/// <summary>One scale's data and its rounds (each a snapshot of its own cycle and the baseline, in turn); the hash is the first round's.</summary>
+public sealed record BenchmarkResult(int Measures, int StatusEvents, int Observations, IReadOnlyList<TimeSpan> Snapshots, IReadOnlyList<TimeSpan> Baselines, string Sha256)
+{
+    public TimeSpan Snapshot => Median(Snapshots);
+    public TimeSpan Baseline => Median(Baselines);
 
-/// <summary>One scale: services on TestServers over real SQLite files, synthetic data (Beispieldaten, <see cref="SnapshotData"/>).</summary>
+    /// <summary>The middle value; of an even count the larger of the two in the middle.</summary>
+    private static TimeSpan Median(IReadOnlyList<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
+}
+
+/// <summary>
+/// One scale: services on TestServers over real SQLite files, synthetic data (Beispieldaten, <see cref="SnapshotData"/>);
+/// per round a fresh Reporting store with the same cycle, its baseline timed, then the worker's pass that snapshots it.
+/// </summary>
 public static class SnapshotBenchmark
 {
     private static readonly DateOnly ReferenceDate = new(2025, 12, 31);
     private static readonly DateOnly ReportingDate = new(2026, 1, 5);
 
-    public static async Task<BenchmarkResult> RunAsync(int scale)
+    public static async Task<BenchmarkResult> RunAsync(int scale, int rounds = 1, SnapshotSpans? spans = null)
     {
         var clock = TestHost.NewClock();
         await using var measures = await TestHost.StartAsync(b => b.AddMeasuresService(), a => a.MapMeasuresService(), Quiet(), clock);
         await using var demographics = await TestHost.StartAsync(b => b.AddDemographicsService(), a => a.MapDemographicsService(), Quiet(), clock);
-        void UseTestServers(WebApplicationBuilder b) =>
-            b.Services.UseSnapshotClientHandlers(() => measures.Server.CreateHandler(), () => demographics.Server.CreateHandler());
-        await using var reporting = await TestHost.StartAsync(b => { UseTestServers(b); b.AddReportingService(); }, a => a.MapReportingService(),
+        var measureCount = 200 * scale;
+        var events = await SnapshotData.SeedMeasuresAsync(measures.Services, measureCount);
+        var observations = await SnapshotData.SeedObservationsAsync(demographics.Services, 10_000 * scale);
+
+        var knownAt = ReportingCalendar.KnowledgeCutoff(ReportingDate);
+        var (snapshotTimes, baselineTimes) = (new List<TimeSpan>(), new List<TimeSpan>());
+        string? sha256 = null;
+        for (var round = 1; round <= rounds; round++)
+        {
+            // Each round on its own Reporting store (one cycle per Stichtag and scope): the same cycle, the same content.
+            await using var reporting = await StartReportingAsync(measures, demographics, clock);
+            await using var worker = await StartWorkerAsync(measures, demographics, reporting, clock);
+            var cycles = new ReportingCyclesService.ReportingCyclesServiceClient(reporting.As(Roles.Admin));
+            await cycles.CreateReportingCycleAsync(new CreateReportingCycleRequest
+            {
+                ReportingCycleId = "bench",
+                ReportingCycle = new ReportingCycle
+                {
+                    Title = "Benchmark (Beispieldaten)",
+                    ReferenceDate = new Google.Type.Date { Year = ReferenceDate.Year, Month = ReferenceDate.Month, Day = ReferenceDate.Day },
+                    ReportingDate = new Google.Type.Date { Year = ReportingDate.Year, Month = ReportingDate.Month, Day = ReportingDate.Day },
+                },
+            });
+
+            var (baseline, baselineMeasures) = await BaselineAsync(Path.Combine(measures.DataDirectory, "measures.db"), Path.Combine(demographics.DataDirectory, "demographics.db"), knownAt);
+            if (spans is not null) spans.Recording = true;
+            var started = Stopwatch.GetTimestamp();
+            var attempts = await worker.Services.GetRequiredService<SnapshotWorkerService>().RunOnceAsync(CancellationToken.None);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (spans is not null) spans.Recording = false;
+            var attempt = attempts.Single();
+            if (attempt.Outcome != Outcome.Succeeded || attempt.MeasureCount != measureCount || baselineMeasures != measureCount)
+                throw new InvalidOperationException($"unexpected snapshot: {attempt}; the baseline counted {baselineMeasures} measures");
+            if ((sha256 ??= attempt.Sha256!) != attempt.Sha256)
+                throw new InvalidOperationException($"round {round} hashed {attempt.Sha256}, round 1 {sha256}: the same data must give the same snapshot");
+            snapshotTimes.Add(elapsed);
+            baselineTimes.Add(baseline);
+        }
+        return new BenchmarkResult(measureCount, events, observations, snapshotTimes, baselineTimes, sha256!);
+    }
+
+    private static void UseServices(WebApplicationBuilder b, TestHost measures, TestHost demographics) =>
+        b.Services.UseSnapshotClientHandlers(() => measures.Server.CreateHandler(), () => demographics.Server.CreateHandler());
+
+    private static Task<TestHost> StartReportingAsync(TestHost measures, TestHost demographics, FakeTimeProvider clock) =>
+        TestHost.StartAsync(b => { UseServices(b, measures, demographics); b.AddReportingService(); }, a => a.MapReportingService(),
             Quiet(new() { ["OParl:BaseUrl"] = "https://ris.example.de/oparl" }), clock);
-        var reportingDb = Path.Combine(reporting.DataDirectory, "reporting.db");
-        await using var worker = await TestHost.StartAsync(b => { UseTestServers(b); b.AddSnapshotWorker(); }, a => a.MapSnapshotWorker(),
+
+    /// <summary>The worker on the Reporting host's store, its polling loop off (the benchmark runs its passes).</summary>
+    private static Task<TestHost> StartWorkerAsync(TestHost measures, TestHost demographics, TestHost reporting, FakeTimeProvider clock) =>
+        TestHost.StartAsync(b => { UseServices(b, measures, demographics); b.AddSnapshotWorker(); }, a => a.MapSnapshotWorker(),
             Quiet(new()
             {
-                ["Storage:ConnectionString"] = $"Data Source={reportingDb};Foreign Keys=True",
+                ["Storage:ConnectionString"] = $"Data Source={Path.Combine(reporting.DataDirectory, "reporting.db")};Foreign Keys=True",
                 ["Worker:Enabled"] = "false",
                 ["Snapshots:CallTimeout"] = "00:59:00",
                 // Must exceed every call at its deadline (checked at start: WorkerOptionsValidation).
                 ["Worker:AbandonAfter"] = "06:00:00",
                 ["Limits:MaxMessageBytes"] = (256 * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
             }), clock);
-
-        var measureCount = 200 * scale;
-        var events = await SnapshotData.SeedMeasuresAsync(measures.Services, measureCount);
-        var observations = await SnapshotData.SeedObservationsAsync(demographics.Services, 10_000 * scale);
-
-        var cycles = new ReportingCyclesService.ReportingCyclesServiceClient(reporting.As(Roles.Admin));
-        await cycles.CreateReportingCycleAsync(new CreateReportingCycleRequest
-        {
-            ReportingCycleId = "bench",
-            ReportingCycle = new ReportingCycle
-            {
-                Title = "Benchmark (Beispieldaten)",
-                ReferenceDate = new Google.Type.Date { Year = ReferenceDate.Year, Month = ReferenceDate.Month, Day = ReferenceDate.Day },
-                ReportingDate = new Google.Type.Date { Year = ReportingDate.Year, Month = ReportingDate.Month, Day = ReportingDate.Day },
-            },
-        });
-
-        var knownAt = ReportingCalendar.KnowledgeCutoff(ReportingDate);
-        var (baseline, baselineMeasures) = await BaselineAsync(Path.Combine(measures.DataDirectory, "measures.db"), Path.Combine(demographics.DataDirectory, "demographics.db"), knownAt);
-
-        var started = Stopwatch.GetTimestamp();
-        var attempts = await worker.Services.GetRequiredService<SnapshotWorkerService>().RunOnceAsync(CancellationToken.None);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        var attempt = attempts.Single();
-        if (attempt.Outcome != Outcome.Succeeded || attempt.MeasureCount != measureCount || baselineMeasures != measureCount)
-            throw new InvalidOperationException($"unexpected snapshot: {attempt}; the baseline counted {baselineMeasures} measures");
-        return new BenchmarkResult(measureCount, events, observations, elapsed, baseline, attempt.Sha256!);
-    }
 
     private static Dictionary<string, string?> Quiet(Dictionary<string, string?>? extra = null)
     {
