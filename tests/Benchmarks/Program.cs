@@ -30,13 +30,14 @@ static async Task<int> RunSnapshotAsync(string[] args)
     for (var i = 0; i < 3; i++)
         await SnapshotBenchmark.RunAsync(1);
     Console.WriteLine($"{rounds} rounds per scale; medians, and per round snapshot / plain SQL");
-    Console.WriteLine("scale | measures | status events | observations | snapshot ms | plain SQL ms | ratio | rounds | sha256");
+    Console.WriteLine("plain SQL: totals by window functions over every date; seek SQL: the same with one lookup per series");
+    Console.WriteLine("scale | measures | status events | observations | snapshot ms | plain SQL ms | ratio | rounds | seek SQL ms | ratio to seek SQL | sha256");
     foreach (var scale in scales)
     {
         var result = await SnapshotBenchmark.RunAsync(scale, rounds, spans);
         var perRound = string.Join(" ", result.Snapshots.Zip(result.Baselines, (s, b) => (s / b).ToString("F1", CultureInfo.InvariantCulture)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{scale,4}× | {result.Measures,8} | {result.StatusEvents,13} | {result.Observations,12} | {result.Snapshot.TotalMilliseconds,11:F0} | {result.Baseline.TotalMilliseconds,12:F0} | {result.Snapshot / result.Baseline,5:F1} | {perRound} | {result.Sha256[..12]}"));
+            $"{scale,4}× | {result.Measures,8} | {result.StatusEvents,13} | {result.Observations,12} | {result.Snapshot.TotalMilliseconds,11:F0} | {result.Baseline.TotalMilliseconds,12:F0} | {result.Snapshot / result.Baseline,5:F1} | {perRound} | {result.SeekBaseline.TotalMilliseconds,11:F0} | {result.Snapshot / result.SeekBaseline,17:F1} | {result.Sha256[..12]}"));
         spans?.Print(Console.Out);
     }
     return 0;
