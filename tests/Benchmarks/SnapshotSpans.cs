@@ -24,7 +24,8 @@ public sealed class SnapshotSpans : IDisposable
             ActivityStopped = a =>
             {
                 if (Recording)
-                    _spans.AddOrUpdate($"{a.Source.Name}: {a.DisplayName}", (1, a.Duration), (_, s) => (s.Count + 1, s.Total + a.Duration));
+                    _spans.AddOrUpdate($"{a.Source.Name}: {a.DisplayName}{(a.GetTagItem("grpc.method") is string method ? " " + method : "")}",
+                        (1, a.Duration), (_, s) => (s.Count + 1, s.Total + a.Duration));
             },
         };
         ActivitySource.AddActivityListener(_listener);
