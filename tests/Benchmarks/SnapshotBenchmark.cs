@@ -8,70 +8,110 @@ using IntegrationServices.Reporting;
 using IntegrationServices.Reporting.Core.Domain;
 using IntegrationServices.Reporting.Testing;
 using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.ServiceDefaults.Storage;
 using IntegrationServices.SnapshotWorker;
 using IntegrationServices.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Outcome = IntegrationServices.Contracts.Reporting.V1.SnapshotRun.Types.Outcome;
 
 namespace IntegrationServices.Benchmarks;
 
-public sealed record BenchmarkResult(int Measures, int StatusEvents, int Observations, TimeSpan Snapshot, TimeSpan Baseline, string Sha256);
+/// <summary>
+/// One scale's data and its rounds (each: both baselines, then a snapshot of its own cycle); the hash is the
+/// first round's. <paramref name="Baselines"/> ask for the totals with window functions over every date,
+/// <paramref name="SeekBaselines"/> with one lookup per series (as SummarizeAreas does).
+/// </summary>
+public sealed record BenchmarkResult(int Measures, int StatusEvents, int Observations, IReadOnlyList<TimeSpan> Snapshots,
+    IReadOnlyList<TimeSpan> Baselines, IReadOnlyList<TimeSpan> SeekBaselines, string Sha256)
+{
+    public TimeSpan Snapshot => Median(Snapshots);
+    public TimeSpan Baseline => Median(Baselines);
+    public TimeSpan SeekBaseline => Median(SeekBaselines);
 
-/// <summary>One scale: services on TestServers over real SQLite files, bulk-loaded synthetic data (Beispieldaten).</summary>
+    /// <summary>The middle value; of an even count the larger of the two in the middle.</summary>
+    private static TimeSpan Median(IReadOnlyList<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
+}
+
+/// <summary>
+/// One scale: services on TestServers over real SQLite files, synthetic data (Beispieldaten, <see cref="SnapshotData"/>);
+/// per round a fresh Reporting store with the same cycle, its baseline timed, then the worker's pass that snapshots it.
+/// </summary>
 public static class SnapshotBenchmark
 {
-    private const string Instant = "yyyy-MM-dd HH:mm:ss.fffffff";
     private static readonly DateOnly ReferenceDate = new(2025, 12, 31);
     private static readonly DateOnly ReportingDate = new(2026, 1, 5);
 
-    public static async Task<BenchmarkResult> RunAsync(int scale)
+    public static async Task<BenchmarkResult> RunAsync(int scale, int rounds = 1, SnapshotSpans? spans = null)
     {
         var clock = TestHost.NewClock();
         await using var measures = await TestHost.StartAsync(b => b.AddMeasuresService(), a => a.MapMeasuresService(), Quiet(), clock);
         await using var demographics = await TestHost.StartAsync(b => b.AddDemographicsService(), a => a.MapDemographicsService(), Quiet(), clock);
-        void UseTestServers(WebApplicationBuilder b) =>
-            b.Services.UseSnapshotClientHandlers(() => measures.Server.CreateHandler(), () => demographics.Server.CreateHandler());
-        await using var reporting = await TestHost.StartAsync(b => { UseTestServers(b); b.AddReportingService(); }, a => a.MapReportingService(),
-            Quiet(new() { ["OParl:BaseUrl"] = "https://ris.example.de/oparl" }), clock);
-        var reportingDb = Path.Combine(reporting.DataDirectory, "reporting.db");
-        await using var worker = await TestHost.StartAsync(b => { UseTestServers(b); b.AddSnapshotWorker(); }, a => a.MapSnapshotWorker(),
-            Quiet(new()
-            {
-                ["Storage:ConnectionString"] = $"Data Source={reportingDb};Foreign Keys=True",
-                ["Worker:Enabled"] = "false",
-                ["Snapshots:CallTimeout"] = "00:59:00",
-                ["Limits:MaxMessageBytes"] = (256 * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
-            }), clock);
-
         var measureCount = 200 * scale;
-        var events = await LoadMeasuresAsync(Path.Combine(measures.DataDirectory, "measures.db"), measureCount);
-        var observations = await LoadObservationsAsync(Path.Combine(demographics.DataDirectory, "demographics.db"), scale);
-
-        var cycles = new ReportingCyclesService.ReportingCyclesServiceClient(reporting.As(Roles.Admin));
-        await cycles.CreateReportingCycleAsync(new CreateReportingCycleRequest
-        {
-            ReportingCycleId = "bench",
-            ReportingCycle = new ReportingCycle
-            {
-                Title = "Benchmark (Beispieldaten)",
-                ReferenceDate = new Google.Type.Date { Year = ReferenceDate.Year, Month = ReferenceDate.Month, Day = ReferenceDate.Day },
-                ReportingDate = new Google.Type.Date { Year = ReportingDate.Year, Month = ReportingDate.Month, Day = ReportingDate.Day },
-            },
-        });
+        var events = await SnapshotData.SeedMeasuresAsync(measures.Services, measureCount);
+        var observations = await SnapshotData.SeedObservationsAsync(demographics.Services, 10_000 * scale);
 
         var knownAt = ReportingCalendar.KnowledgeCutoff(ReportingDate);
-        var baseline = await BaselineAsync(Path.Combine(measures.DataDirectory, "measures.db"), Path.Combine(demographics.DataDirectory, "demographics.db"), knownAt);
+        var (snapshotTimes, baselineTimes, seekTimes) = (new List<TimeSpan>(), new List<TimeSpan>(), new List<TimeSpan>());
+        string? sha256 = null;
+        for (var round = 1; round <= rounds; round++)
+        {
+            // Each round on its own Reporting store (one cycle per Stichtag and scope): the same cycle, the same content.
+            await using var reporting = await StartReportingAsync(measures, demographics, clock);
+            await using var worker = await StartWorkerAsync(measures, demographics, reporting, clock);
+            var cycles = new ReportingCyclesService.ReportingCyclesServiceClient(reporting.As(Roles.Admin));
+            await cycles.CreateReportingCycleAsync(new CreateReportingCycleRequest
+            {
+                ReportingCycleId = "bench",
+                ReportingCycle = new ReportingCycle
+                {
+                    Title = "Benchmark (Beispieldaten)",
+                    ReferenceDate = new Google.Type.Date { Year = ReferenceDate.Year, Month = ReferenceDate.Month, Day = ReferenceDate.Day },
+                    ReportingDate = new Google.Type.Date { Year = ReportingDate.Year, Month = ReportingDate.Month, Day = ReportingDate.Day },
+                },
+            });
 
-        var started = Stopwatch.GetTimestamp();
-        var attempts = await worker.Services.GetRequiredService<SnapshotWorkerService>().RunOnceAsync(CancellationToken.None);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        var attempt = attempts.Single();
-        if (attempt.Outcome != Outcome.Succeeded || attempt.MeasureCount != measureCount)
-            throw new InvalidOperationException($"unexpected snapshot: {attempt}");
-        return new BenchmarkResult(measureCount, events, observations, elapsed, baseline, attempt.Sha256!);
+            var (measuresDb, demographicsDb) = (Path.Combine(measures.DataDirectory, "measures.db"), Path.Combine(demographics.DataDirectory, "demographics.db"));
+            var (baseline, baselineMeasures) = await BaselineAsync(measuresDb, demographicsDb, BaselineSql.LatestTotals, knownAt);
+            var (seek, _) = await BaselineAsync(measuresDb, demographicsDb, BaselineSql.LatestTotalsBySeeks, knownAt);
+            if (spans is not null) spans.Recording = true;
+            var started = Stopwatch.GetTimestamp();
+            var attempts = await worker.Services.GetRequiredService<SnapshotWorkerService>().RunOnceAsync(CancellationToken.None);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (spans is not null) spans.Recording = false;
+            var attempt = attempts.Single();
+            if (attempt.Outcome != Outcome.Succeeded || attempt.MeasureCount != measureCount || baselineMeasures != measureCount)
+                throw new InvalidOperationException($"unexpected snapshot: {attempt}; the baseline counted {baselineMeasures} measures");
+            if ((sha256 ??= attempt.Sha256!) != attempt.Sha256)
+                throw new InvalidOperationException($"round {round} hashed {attempt.Sha256}, round 1 {sha256}: the same data must give the same snapshot");
+            snapshotTimes.Add(elapsed);
+            baselineTimes.Add(baseline);
+            seekTimes.Add(seek);
+        }
+        return new BenchmarkResult(measureCount, events, observations, snapshotTimes, baselineTimes, seekTimes, sha256!);
     }
+
+    private static void UseServices(WebApplicationBuilder b, TestHost measures, TestHost demographics) =>
+        b.Services.UseSnapshotClientHandlers(() => measures.Server.CreateHandler(), () => demographics.Server.CreateHandler());
+
+    private static Task<TestHost> StartReportingAsync(TestHost measures, TestHost demographics, FakeTimeProvider clock) =>
+        TestHost.StartAsync(b => { UseServices(b, measures, demographics); b.AddReportingService(); }, a => a.MapReportingService(),
+            Quiet(new() { ["OParl:BaseUrl"] = "https://ris.example.de/oparl" }), clock);
+
+    /// <summary>The worker on the Reporting host's store, its polling loop off (the benchmark runs its passes).</summary>
+    private static Task<TestHost> StartWorkerAsync(TestHost measures, TestHost demographics, TestHost reporting, FakeTimeProvider clock) =>
+        TestHost.StartAsync(b => { UseServices(b, measures, demographics); b.AddSnapshotWorker(); }, a => a.MapSnapshotWorker(),
+            Quiet(new()
+            {
+                ["Storage:ConnectionString"] = $"Data Source={Path.Combine(reporting.DataDirectory, "reporting.db")};Foreign Keys=True",
+                ["Worker:Enabled"] = "false",
+                ["Snapshots:CallTimeout"] = "00:59:00",
+                // Must exceed every call at its deadline (checked at start: WorkerOptionsValidation).
+                ["Worker:AbandonAfter"] = "06:00:00",
+                ["Limits:MaxMessageBytes"] = (256 * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
+            }), clock);
 
     private static Dictionary<string, string?> Quiet(Dictionary<string, string?>? extra = null)
     {
@@ -80,115 +120,39 @@ public static class SnapshotBenchmark
         return settings;
     }
 
-    /// <summary>Measures with one version each and 10 status events, recorded in 2025.</summary>
-    private static async Task<int> LoadMeasuresAsync(string file, int count)
+    /// <summary>
+    /// The same questions asked directly of the databases: status counts per field, latest totals per area.
+    /// Returns its time and how many measures the groups count (checked against the snapshot's).
+    /// </summary>
+    private static async Task<(TimeSpan Elapsed, long Measures)> BaselineAsync(string measuresFile, string demographicsFile, string totalsSql, DateTime knownAt)
     {
-        await using var c = new SqliteConnection($"Data Source={file};Foreign Keys=True");
-        await c.OpenAsync();
-        await using var tx = await c.BeginTransactionAsync();
-        var seeded = new DateTime(2025, 1, 2, 8, 0, 0).ToString(Instant, CultureInfo.InvariantCulture);
-        await c.ExecuteAsync("INSERT INTO action_concepts (id, title, adopted_on, council_paper, note, create_time) VALUES ('idk', 'Integration durch Konsens', NULL, '', '', @T), ('fluechtlinge', 'Konzept zur Integration von Flüchtlingen', NULL, '', '', @T)", new { T = seeded }, tx);
-        for (var u = 0; u < 20; u++)
-            await c.ExecuteAsync("INSERT INTO units (id, title, parent_id, create_time) VALUES (@Id, @Title, NULL, @T)", new { Id = $"u{u}", Title = $"Einheit {u} (Beispiel)", T = seeded }, tx);
-        var events = 0;
-        var random = new Random(42);
-        for (var i = 1; i <= count; i++)
-        {
-            await c.ExecuteAsync("INSERT INTO measures (id, code, revision, create_time, update_time, retire_time) VALUES (@Id, @Code, 1, @T, @T, NULL)",
-                new { Id = i, Code = $"B-{i:D6}", T = seeded }, tx);
-            await c.ExecuteAsync("""
-                INSERT INTO measure_versions (measure_id, revision, record_time, recorded_by, code, title, description, action_concept_id,
-                    field_of_action, responsible_unit_id, parent_id, adopted_on)
-                VALUES (@Id, 1, @T, 'benchmark', @Code, @Title, '', @Concept, @Field, @Unit, NULL, '2024-06-01')
-                """, new { Id = i, T = seeded, Code = $"B-{i:D6}", Title = $"Maßnahme {i} (Beispiel)", Concept = i % 3 == 0 ? "fluechtlinge" : "idk", Field = 1 + i % 8, Unit = $"u{i % 20}" }, tx);
-            for (var e = 0; e < 10; e++)
-            {
-                var effective = new DateOnly(2025, 1, 1).AddDays(e * 40 + random.Next(30));
-                var recorded = effective.ToDateTime(new TimeOnly(9, 0)).AddDays(random.Next(3));
-                await c.ExecuteAsync("""
-                    INSERT INTO status_events (measure_id, status, progress_percent, effective_date, note, record_time, recorded_by)
-                    VALUES (@Id, @Status, @Progress, @Effective, '', @Recorded, 'benchmark')
-                    """, new { Id = i, Status = 1 + random.Next(5), Progress = random.Next(101), Effective = effective.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Recorded = recorded.ToString(Instant, CultureInfo.InvariantCulture) }, tx);
-                events++;
-            }
-        }
-        await tx.CommitAsync();
-        return events;
-    }
-
-    /// <summary>Monthly observations of the three summarized indicators per area, totals and breakdowns; 10,000 × scale rows.</summary>
-    private static async Task<int> LoadObservationsAsync(string file, int scale)
-    {
-        await using var c = new SqliteConnection($"Data Source={file};Foreign Keys=True");
-        await c.OpenAsync();
-        var areas = (await c.QueryAsync<string>("SELECT id FROM areas WHERE valid_to IS NULL ORDER BY id")).ToList();
-        string[] indicators = ["population_total", "foreign_nationals", "population_with_migration_background"];
-        var target = 10_000 * scale;
-        await using var tx = await c.BeginTransactionAsync();
-        await using var insert = c.CreateCommand();
-        insert.Transaction = (SqliteTransaction)tx;
-        insert.CommandText = """
-            INSERT OR IGNORE INTO series (indicator_id, area_id, dimensions) VALUES ($indicator, $area, $dimensions);
-            INSERT INTO observations (series_id, reference_date, value, status, comment, record_time)
-            SELECT series_id, $date, $value, 'FINAL', NULL, $recorded
-            FROM series WHERE indicator_id = $indicator AND area_id = $area AND dimensions = $dimensions
-            """;
-        var pIndicator = insert.Parameters.Add("$indicator", SqliteType.Text);
-        var pArea = insert.Parameters.Add("$area", SqliteType.Text);
-        var pDate = insert.Parameters.Add("$date", SqliteType.Text);
-        var pDimensions = insert.Parameters.Add("$dimensions", SqliteType.Text);
-        var pValue = insert.Parameters.Add("$value", SqliteType.Real);
-        var pRecorded = insert.Parameters.Add("$recorded", SqliteType.Text);
-        var written = 0;
-        for (var dimension = 0; written < target; dimension++)
-            for (var month = 0; month < 120 && written < target; month++)
-                foreach (var area in areas)
-                    foreach (var indicator in indicators)
-                    {
-                        if (written >= target) break;
-                        var date = new DateOnly(2016, 1, 1).AddMonths(month + 1).AddDays(-1);
-                        pIndicator.Value = indicator;
-                        pArea.Value = area;
-                        pDate.Value = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                        pDimensions.Value = dimension == 0 ? "" : $"{{\"age_group\":\"g{dimension}\"}}";
-                        pValue.Value = 1000.0 + (written % 997);
-                        pRecorded.Value = date.ToDateTime(new TimeOnly(12, 0)).AddDays(20).ToString(Instant, CultureInfo.InvariantCulture);
-                        await insert.ExecuteNonQueryAsync();
-                        written++;
-                    }
-        await tx.CommitAsync();
-        return written;
-    }
-
-    /// <summary>The same questions asked directly of the databases: status counts per field, latest totals per area.</summary>
-    private static async Task<TimeSpan> BaselineAsync(string measuresFile, string demographicsFile, DateTime knownAt)
-    {
+        var parameters = new { KnownAt = DbValues.SqliteText(knownAt), AsOf = ReferenceDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
         var started = Stopwatch.GetTimestamp();
+        long counted;
         await using (var m = new SqliteConnection($"Data Source={measuresFile}"))
         {
             await m.OpenAsync();
-            var groups = await m.QueryAsync(BaselineSql.MeasureGroups, new
-            {
-                KnownAt = knownAt.ToString(Instant, CultureInfo.InvariantCulture),
-                AsOf = ReferenceDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            });
-            if (!groups.Any()) throw new InvalidOperationException("no measure groups");
+            var groups = (await m.QueryAsync<MeasureGroup>(BaselineSql.MeasureGroups, parameters)).AsList();
+            counted = groups.Sum(g => g.Count);
         }
         await using (var d = new SqliteConnection($"Data Source={demographicsFile}"))
         {
             await d.OpenAsync();
-            var totals = await d.QueryAsync(BaselineSql.LatestTotals, new
-            {
-                KnownAt = knownAt.ToString(Instant, CultureInfo.InvariantCulture),
-                AsOf = ReferenceDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            });
-            if (!totals.Any()) throw new InvalidOperationException("no totals");
+            var totals = (await d.QueryAsync<AreaTotal>(totalsSql, parameters)).AsList();
+            if (totals.Count == 0) throw new InvalidOperationException("no totals");
         }
-        return Stopwatch.GetElapsedTime(started);
+        return (Stopwatch.GetElapsedTime(started), counted);
     }
+
+    private sealed record MeasureGroup(long Field, long Status, long Count, double Progress);
+
+    private sealed record AreaTotal(string Area, string Indicator, double Value);
 }
 
-/// <summary>The baseline: plain aggregate SQL on the SQLite files (benchmark only, not product code).</summary>
+/// <summary>
+/// The baseline: plain aggregate SQL on the SQLite files (benchmark only, not product code). The totals are asked two
+/// ways: with window functions over every date (the yardstick issue 14 set its goals by) and with one lookup per series.
+/// </summary>
 public static class BaselineSql
 {
     public const string MeasureGroups = """
@@ -209,13 +173,30 @@ public static class BaselineSql
     public const string LatestTotals = """
         WITH r AS (
             SELECT s.series_id, s.indicator_id, s.area_id, o.reference_date, o.value,
-                   ROW_NUMBER() OVER (PARTITION BY o.series_id, o.reference_date ORDER BY o.record_time DESC, o.id DESC) AS rr
+                   ROW_NUMBER() OVER (PARTITION BY o.series_id, o.reference_date ORDER BY b.record_time DESC, o.id DESC) AS rr
             FROM observations AS o JOIN series AS s ON s.series_id = o.series_id
-            WHERE o.record_time <= @KnownAt AND o.reference_date <= @AsOf AND s.dimensions = ''
+            JOIN import_batches AS b ON b.id = o.batch_id
+            WHERE b.record_time <= @KnownAt AND o.reference_date <= @AsOf AND s.dimensions = ''
+              AND s.indicator_id IN ('population_total', 'foreign_nationals', 'population_with_migration_background')
         ), c AS (
             SELECT indicator_id, area_id, value, ROW_NUMBER() OVER (PARTITION BY series_id ORDER BY reference_date DESC) AS dr
             FROM r WHERE rr = 1
         )
         SELECT area_id AS Area, indicator_id AS Indicator, value AS Value FROM c WHERE dr = 1
+        """;
+
+    /// <summary>The same question with one lookup per series: its latest date known at the cut-off, then that date's latest revision.</summary>
+    public const string LatestTotalsBySeeks = """
+        SELECT s.area_id AS Area, s.indicator_id AS Indicator, o.value AS Value
+        FROM series AS s
+        JOIN observations AS o ON o.id = (
+            SELECT r.id FROM observations AS r JOIN import_batches AS rb ON rb.id = r.batch_id
+            WHERE r.series_id = s.series_id AND rb.record_time <= @KnownAt
+              AND r.reference_date = (
+                  SELECT d.reference_date FROM observations AS d JOIN import_batches AS db ON db.id = d.batch_id
+                  WHERE d.series_id = s.series_id AND d.reference_date <= @AsOf AND db.record_time <= @KnownAt
+                  ORDER BY d.reference_date DESC LIMIT 1)
+            ORDER BY rb.record_time DESC, r.id DESC LIMIT 1)
+        WHERE s.dimensions = '' AND s.indicator_id IN ('population_total', 'foreign_nationals', 'population_with_migration_background')
         """;
 }

@@ -98,4 +98,33 @@ public sealed class SummaryTests : DemographicsTest
         var defaultDate = await Client().SummarizeAreasAsync(new SummarizeAreasRequest());
         Assert.Equal(12, defaultDate.Areas.Count); // today's area set
     }
+
+    [Fact]
+    public async Task Each_area_shows_the_latest_date_known_at_the_cut_off_in_its_latest_revision_known_then()
+    {
+        var statistics = Client(Roles.Statistics);
+        await ImportAsync(statistics, [Obs("population_total", "120", D(2016, 12, 31), 100)]);
+        var only2016 = Host.Clock.GetUtcNow().UtcDateTime;
+        Host.Clock.Advance(TimeSpan.FromDays(1));
+        await ImportAsync(statistics, [Obs("population_total", "120", D(2017, 12, 31), 200)]);
+        var first2017 = Host.Clock.GetUtcNow().UtcDateTime;
+        Host.Clock.Advance(TimeSpan.FromDays(1));
+        await ImportAsync(statistics, [Obs("population_total", "120", D(2017, 12, 31), 210)]); // a revision of 2017
+        Host.Clock.Advance(TimeSpan.FromDays(1));
+        await ImportAsync(statistics, [Obs("population_total", "120", D(2016, 12, 31), 110)]); // a later revision of an older date
+
+        async Task<double?> TotalAsync(Google.Type.Date asOf, DateTime? knownAt)
+        {
+            var request = new SummarizeAreasRequest { AsOf = asOf, AreaSetDate = D(2020, 1, 1) };
+            if (knownAt is { } k) request.KnownAt = Timestamp.FromDateTime(k);
+            var area = (await Client().SummarizeAreasAsync(request)).Areas.Single(a => a.Area == "areas/120");
+            return area.HasPopulationTotal ? area.PopulationTotal : null;
+        }
+
+        Assert.Equal(210, await TotalAsync(D(2018, 1, 1), null));           // the latest date in its latest revision, not the latest import
+        Assert.Equal(200, await TotalAsync(D(2018, 1, 1), first2017));     // the revision known then
+        Assert.Equal(100, await TotalAsync(D(2018, 1, 1), only2016));      // 2017 not yet known: the date before it
+        Assert.Equal(110, await TotalAsync(D(2017, 12, 30), null));        // as of a day before 2017's date: 2016, revised
+        Assert.Null(await TotalAsync(D(2016, 12, 30), null));              // nothing on or before the date
+    }
 }

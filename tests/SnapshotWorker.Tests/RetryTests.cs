@@ -49,6 +49,31 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task A_read_that_fails_ends_the_attempt_at_once_and_cancels_the_reads_still_running()
+    {
+        await using var env = await StartAsync();
+        await env.SeedUntilAsync(Utc(2025, 4, 3));
+        // The reads run at once: SummarizeAreas is under way (held by the test, at most a minute) when the
+        // measures turn out to be unreachable; the attempt must end with the measures' failure, not wait.
+        var summaryCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hold = new CallHook("SummarizeAreas", async (_, ct) =>
+        {
+            try { await Task.Delay(TimeSpan.FromMinutes(1), ct); }
+            catch (OperationCanceledException) { summaryCancelled.TrySetResult(); throw; }
+        });
+        var worker = await env.StartWorkerAsync(wrapDemographics: hold.Handler());
+        env.MeasuresSwitch.Down = true;
+
+        var attempt = Assert.Single(await Worker(worker).RunOnceAsync(CancellationToken.None));
+
+        Assert.True(summaryCancelled.Task.IsCompleted, "the SummarizeAreas call still in flight was not cancelled with the attempt");
+        Assert.Equal(Outcome.Failed, attempt.Outcome);
+        Assert.StartsWith("Unavailable", attempt.Reason);
+        Assert.Equal("FAILED", Assert.Single(await env.RunsAsync("q1")).Outcome);
+        Assert.Null(await env.StoredAsync("q1"));
+    }
+
+    [Fact]
     public async Task An_unreachable_address_fails_the_attempt_and_not_the_worker()
     {
         await using var env = await StartAsync();

@@ -40,8 +40,6 @@ public sealed class ObservationRepository(Database database)
         var parameters = new DynamicParameters(new
         {
             AsOf = asOf,
-            LatestOnly = 1,
-            Limit = int.MaxValue,
             PopulationTotal = IndicatorIds.PopulationTotal,
             ForeignNationals = IndicatorIds.ForeignNationals,
             PopulationWithMigrationBackground = IndicatorIds.PopulationWithMigrationBackground,
@@ -53,7 +51,7 @@ public sealed class ObservationRepository(Database database)
     /// <summary>Every current series of one indicator on one area (its breakdowns, e.g. housing sites) as of the date, as known at the instant.</summary>
     public Task<IReadOnlyList<AreaTotal>> LatestSeriesAsync(DbScope db, string indicatorId, string areaId, DateOnly asOf, DateTime knownAt, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(new { AsOf = asOf, LatestOnly = 1, Limit = int.MaxValue, Indicator = indicatorId, AreaId = areaId });
+        var parameters = new DynamicParameters(new { AsOf = asOf, Indicator = indicatorId, AreaId = areaId });
         parameters.Add("KnownAt", knownAt, DbType.DateTime2);
         return db.QueryAsync<AreaTotal>(_sql.LatestSeriesOfArea, parameters, ct);
     }

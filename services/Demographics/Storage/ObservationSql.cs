@@ -25,15 +25,15 @@ public sealed class ObservationSql(SqlDialect dialect)
         TimeTravel.Query(dialect, filter.Sql, keyset ? TimeTravel.KeysetCondition : "");
 
     /// <summary>The summary's input: the current totals (no dimensions) of the summarized indicators.</summary>
-    public string LatestTotals => TimeTravel.Query(dialect,
-        " AND dimensions = '' AND indicator_id IN (@PopulationTotal, @ForeignNationals, @PopulationWithMigrationBackground)", "");
+    public string LatestTotals => Latest.Query(dialect,
+        "s.dimensions = '' AND s.indicator_id IN (@PopulationTotal, @ForeignNationals, @PopulationWithMigrationBackground)");
 
     /// <summary>The summary's city-level figure summed over breakdowns: every current series of @Indicator on @AreaId (e.g. one per housing site).</summary>
-    public string LatestSeriesOfArea => TimeTravel.Query(dialect, " AND indicator_id = @Indicator AND area_id = @AreaId", "");
+    public string LatestSeriesOfArea => Latest.Query(dialect, "s.indicator_id = @Indicator AND s.area_id = @AreaId");
 
     public string AnyObservation => $"SELECT id FROM observations ORDER BY id {dialect.Limit("1")}";
 
-    /// <summary>The time-travel query both listings share (a template, not a statement: outside the checked class's members).</summary>
+    /// <summary>The time-travel query of ListObservations (a template, not a statement: outside the checked class's members).</summary>
     private static class TimeTravel
     {
         /// <summary>
@@ -71,6 +71,40 @@ public sealed class ObservationSql(SqlDialect dialect)
               AND (indicator_id > @KeyIndicator OR (indicator_id = @KeyIndicator AND (area_id > @KeyArea
                    OR (area_id = @KeyArea AND (dimensions > @KeyDimensions
                    OR (dimensions = @KeyDimensions AND reference_date > @KeyReferenceDate))))))
+            """;
+    }
+
+    /// <summary>The per-series lookup both summary inputs share (a template, not a statement: outside the checked class's members).</summary>
+    private static class Latest
+    {
+        /// <summary>
+        /// Per series that <paramref name="series"/> selects (conditions on <c>series AS s</c>: fixed columns and
+        /// parameters only), the observation <see cref="TimeTravel"/> answers with <c>@LatestOnly = 1</c>: of the
+        /// latest reference date &lt;= <c>@AsOf</c> that has a revision recorded at or before <c>@KnownAt</c>, the
+        /// latest such revision. Two lookups per series on <c>ix_observations_series</c>, newest date first,
+        /// so the summary reads one date per series however long the series' history is.
+        /// </summary>
+        public static string Query(SqlDialect dialect, string series) => $"""
+            SELECT o.id AS Id, s.indicator_id AS IndicatorId, s.area_id AS AreaId, o.reference_date AS ReferenceDate,
+                   s.dimensions AS Dimensions, o.value AS Value, o.status AS Status, o.comment AS Comment, o.example AS Example, b.record_time AS RecordTime
+            FROM series AS s
+            JOIN observations AS o ON o.id = (
+                SELECT revision.id
+                FROM observations AS revision
+                JOIN import_batches AS revision_batch ON revision_batch.id = revision.batch_id
+                WHERE revision.series_id = s.series_id AND revision_batch.record_time <= @KnownAt
+                  AND revision.reference_date = (
+                      SELECT dated.reference_date
+                      FROM observations AS dated
+                      JOIN import_batches AS dated_batch ON dated_batch.id = dated.batch_id
+                      WHERE dated.series_id = s.series_id AND dated.reference_date <= @AsOf AND dated_batch.record_time <= @KnownAt
+                      ORDER BY dated.reference_date DESC
+                      {dialect.Limit("1")})
+                ORDER BY revision_batch.record_time DESC, revision.id DESC
+                {dialect.Limit("1")})
+            JOIN import_batches AS b ON b.id = o.batch_id
+            WHERE {series}
+            ORDER BY s.indicator_id, s.area_id, s.dimensions
             """;
     }
 }

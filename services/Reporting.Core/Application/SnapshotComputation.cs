@@ -29,23 +29,35 @@ public sealed class SnapshotComputation(
     /// </summary>
     public const int Calls = 6;
 
-    /// <summary>The snapshot without its changes (those are taken against the base under the store lock).</summary>
+    /// <summary>
+    /// The snapshot without its changes (those are taken against the base under the store lock). The reads
+    /// are independent and each pinned to the reference date and the cut-off, so they run at once and the
+    /// attempt waits for the slowest, not for their sum; a failure is reported in the order measures,
+    /// titles, demographics, the other reads are cancelled, and none outlives the attempt.
+    /// </summary>
     public async Task<Snapshot> AggregateAsync(SnapshotInput input, CancellationToken ct)
     {
-        var read = await ReadMeasuresAsync(input, ct);
-        var titles = await ReadTitlesAsync(ct);
-        faults.Reach(SnapshotStep.MeasuresRead, input.CycleId);
-        var summary = await demographics.SummarizeAreasAsync(new SummarizeAreasRequest
+        using var reads = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var measuresRead = ReadMeasuresAsync(input, reads.Token);
+        var titlesRead = ReadTitlesAsync(reads.Token);
+        var demographicsRead = ReadDemographicsAsync(input, reads.Token);
+        try
         {
-            AsOf = input.ReferenceDate.ToProto(),
-            KnownAt = input.KnownAt.ToProto(),
-            AreaSetDate = input.ReferenceDate.ToProto(),
-        }, await credentials.CallOptionsAsync(ct));
-        var areas = input.ContentVersion >= SnapshotRulesV2.Version ? await ReadAreasAsync(input, ct) : [];
-        faults.Reach(SnapshotStep.DemographicsRead, input.CycleId);
-        var snapshot = SnapshotAggregator.Aggregate(input, new SnapshotSources(read, titles, summary, areas));
-        faults.Reach(SnapshotStep.Aggregated, input.CycleId);
-        return snapshot;
+            var (read, titles) = (await measuresRead, await titlesRead);
+            faults.Reach(SnapshotStep.MeasuresRead, input.CycleId);
+            var (summary, areas) = await demographicsRead;
+            faults.Reach(SnapshotStep.DemographicsRead, input.CycleId);
+            var snapshot = SnapshotAggregator.Aggregate(input, new SnapshotSources(read, titles, summary, areas));
+            faults.Reach(SnapshotStep.Aggregated, input.CycleId);
+            return snapshot;
+        }
+        catch
+        {
+            await reads.CancelAsync();
+            try { await Task.WhenAll(measuresRead, titlesRead, demographicsRead); }
+            catch (Exception) { /* the first failure is the one reported (rethrown below); these ended with it */ }
+            throw;
+        }
     }
 
     /// <summary>The snapshot with its changes against <paramref name="base"/>, its canonical bytes and hash.</summary>
@@ -68,6 +80,19 @@ public sealed class SnapshotComputation(
         await foreach (var measure in call.ResponseStream.ReadAllAsync(ct))
             if (scope.Count == 0 || scope.Contains(measure.ActionConcept)) list.Add(measure);
         return list;
+    }
+
+    /// <summary>The demographic summary and, from content version 2, the area catalogue.</summary>
+    private async Task<(SummarizeAreasResponse Summary, List<Area> Areas)> ReadDemographicsAsync(SnapshotInput input, CancellationToken ct)
+    {
+        var summary = await demographics.SummarizeAreasAsync(new SummarizeAreasRequest
+        {
+            AsOf = input.ReferenceDate.ToProto(),
+            KnownAt = input.KnownAt.ToProto(),
+            AreaSetDate = input.ReferenceDate.ToProto(),
+        }, await credentials.CallOptionsAsync(ct));
+        var areas = input.ContentVersion >= SnapshotRulesV2.Version ? await ReadAreasAsync(input, ct) : [];
+        return (summary, areas);
     }
 
     private async Task<CatalogueTitles> ReadTitlesAsync(CancellationToken ct)
