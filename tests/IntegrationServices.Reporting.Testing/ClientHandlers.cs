@@ -27,13 +27,19 @@ public sealed class DependencySwitch
     private volatile bool _down;
 
     public bool Down { get => _down; set => _down = value; }
+
+    /// <summary>What every call waits for before the switch decides (a test orders a failure after another event).</summary>
+    public Task Gate { get; set; } = Task.CompletedTask;
 }
 
 public sealed class SwitchableHandler(DependencySwitch @switch, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        @switch.Down
-            ? Task.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ConnectionError,
-                "Connection refused (the test switched the dependency off)", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)))
-            : base.SendAsync(request, cancellationToken);
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        await @switch.Gate.WaitAsync(cancellationToken);
+        return @switch.Down
+            ? throw new HttpRequestException(HttpRequestError.ConnectionError,
+                "Connection refused (the test switched the dependency off)", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused))
+            : await base.SendAsync(request, cancellationToken);
+    }
 }

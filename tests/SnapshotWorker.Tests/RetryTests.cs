@@ -55,13 +55,17 @@ public sealed class RetryTests
         await env.SeedUntilAsync(Utc(2025, 4, 3));
         // The reads run at once: SummarizeAreas is under way (held by the test, at most a minute) when the
         // measures turn out to be unreachable; the attempt must end with the measures' failure, not wait.
+        // The measures fail only once SummarizeAreas is in flight, whichever read the attempt happens to send first.
+        var summaryStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var summaryCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var hold = new CallHook("SummarizeAreas", async (_, ct) =>
         {
+            summaryStarted.TrySetResult();
             try { await Task.Delay(TimeSpan.FromMinutes(1), ct); }
             catch (OperationCanceledException) { summaryCancelled.TrySetResult(); throw; }
         });
         var worker = await env.StartWorkerAsync(wrapDemographics: hold.Handler());
+        env.MeasuresSwitch.Gate = summaryStarted.Task.WaitAsync(TimeSpan.FromMinutes(1));
         env.MeasuresSwitch.Down = true;
 
         var attempt = Assert.Single(await Worker(worker).RunOnceAsync(CancellationToken.None));
