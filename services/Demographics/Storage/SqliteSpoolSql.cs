@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace IntegrationServices.Demographics.Storage;
 
 /// <summary>
@@ -17,8 +19,13 @@ internal static class SqliteSpoolSql
         VALUES (@IndicatorId, @AreaId, @Dimensions)
         """;
 
-    public const string InsertObservation = """
-        INSERT INTO observations (series_id, reference_date, value, status, comment, example, batch_id)
-        VALUES (@SeriesId, @ReferenceDate, @Value, @Status, @Comment, @Example, @BatchId)
-        """;
+    /// <summary>
+    /// The insert of <paramref name="rows"/> observations of one batch, numbered parameters: ?1 to ?6 the first
+    /// row's series, reference date, value, status, comment and example mark, ?7 to ?12 the second's, and so on;
+    /// the batch last.
+    /// </summary>
+    public static string InsertObservations(int rows) =>
+        "INSERT INTO observations (series_id, reference_date, value, status, comment, example, batch_id) VALUES\n" +
+        string.Join(",\n", Enumerable.Range(0, rows).Select(r => string.Create(CultureInfo.InvariantCulture,
+            $"(?{6 * r + 1}, ?{6 * r + 2}, ?{6 * r + 3}, ?{6 * r + 4}, ?{6 * r + 5}, ?{6 * r + 6}, ?{6 * rows + 1})")));
 }
