@@ -86,6 +86,58 @@ public sealed class ImportTests : DemographicsTest
     }
 
     [Fact]
+    public async Task Every_row_comes_out_of_the_spool_as_given_in_arrival_order_with_new_series_in_the_order_first_named()
+    {
+        // 100 rows: three blocks of the multi-row insert and four rows one by one; two series stored before,
+        // three new ones named in the order c, a, b; comments absent (NULL), repeated, changing, non-ASCII.
+        await ImportAsync(Client(Roles.Statistics), [Obs("population_total", "0", D(1900, 12, 31), 1, dimensions: ("part", "old")),
+            Obs("population_total", "0", D(1900, 12, 31), 1, dimensions: ("part", "a"))]);
+        var parts = new[] { "c", "old", "a", "c", "b", "a" };
+        var comments = new[] { "", "Schätzung – vorläufig", "Schätzung – vorläufig", "", "x", "" };
+        var statuses = new[] { ObservationStatus.Final, ObservationStatus.Estimated, ObservationStatus.Provisional };
+        var rows = Enumerable.Range(0, 100).Select(i =>
+        {
+            var row = Obs("population_total", "areas/0", D(2000 + i, 12, 31), i * 1.5, comments[i % comments.Length], ("part", parts[i % parts.Length]));
+            (row.Status, row.Example) = (statuses[i / 7 % statuses.Length], i % 5 == 0);
+            return row;
+        }).ToList();
+        Assert.Equal(100, await ImportAsync(Client(Roles.Statistics), rows, batchSize: 33));
+
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabaseFile}");
+        await db.OpenAsync();
+        await using var command = db.CreateCommand();
+        command.CommandText = """
+            SELECT s.series_id, s.dimensions, o.reference_date, o.value, o.status, o.comment, o.example
+            FROM observations AS o JOIN series AS s ON s.series_id = o.series_id
+            WHERE o.reference_date >= '2000-01-01' ORDER BY o.id
+            """;
+        var stored = new List<(long Series, string Dimensions, string Date, double Value, string Status, string? Comment, long Example)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                stored.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6)));
+
+        Assert.Equal(100, stored.Count);
+        for (var i = 0; i < 100; i++)
+        {
+            var (expected, actual) = (rows[i], stored[i]);
+            Assert.Equal(Dimensions.Encode(expected.Dimensions), actual.Dimensions);
+            Assert.Equal($"{2000 + i}-12-31", actual.Date);
+            Assert.Equal(expected.Value, actual.Value);
+            Assert.Equal(expected.Status.ToString().ToUpperInvariant(), actual.Status);
+            Assert.Equal(expected.Comment.Length == 0 ? null : expected.Comment, actual.Comment);
+            Assert.Equal(expected.Example ? 1 : 0, actual.Example);
+        }
+        // The series stored before keep their ids; the new ones get theirs in the order the import first named them.
+        var ids = stored.GroupBy(r => r.Dimensions).ToDictionary(g => g.Key, g => g.Select(r => r.Series).Distinct().Single());
+        Assert.True(ids[Dimensions.Encode(Part("old"))] < ids[Dimensions.Encode(Part("a"))]);
+        Assert.True(ids[Dimensions.Encode(Part("a"))] < ids[Dimensions.Encode(Part("c"))]);
+        Assert.True(ids[Dimensions.Encode(Part("c"))] < ids[Dimensions.Encode(Part("b"))]);
+    }
+
+    private static Google.Protobuf.Collections.MapField<string, string> Part(string part) => new() { ["part"] = part };
+
+    [Fact]
     public async Task Dimensions_longer_than_700_characters_as_json_are_rejected_and_700_are_stored()
     {
         // 700 is what SQL Server's series key can hold (migration 0003); {"note":"…"} adds 11 characters.

@@ -16,6 +16,12 @@ public sealed class ImportOptions
     /// <summary>A CSV body larger than this is refused with 413 as it arrives, and nothing is stored.</summary>
     public long MaxCsvBytes { get; set; } = 512L * 1024 * 1024;
 
+    /// <summary>
+    /// SQLite: where an import's rows wait while its client sends (a temporary file, about 25 bytes a row plus
+    /// its comment, unlinked as soon as it is open); by default the system's temporary directory (TMPDIR).
+    /// </summary>
+    public string SpoolDirectory { get; set; } = Path.GetTempPath();
+
     /// <summary>Refuses to start with settings out of range, naming each.</summary>
     public sealed class Validation : IValidateOptions<ImportOptions>
     {
@@ -31,5 +37,7 @@ public sealed class ImportOptions
             yield return $"{Section}:MaxImportRows must be between 1 and 100,000,000 (is {MaxImportRows}).";
         if (MaxCsvBytes is < 1024 or > 64L * 1024 * 1024 * 1024)
             yield return $"{Section}:MaxCsvBytes must be between 1 KiB and 64 GiB (is {MaxCsvBytes}).";
+        if (!Directory.Exists(SpoolDirectory))
+            yield return $"{Section}:SpoolDirectory must be an existing directory (is '{SpoolDirectory}').";
     }
 }

@@ -22,6 +22,7 @@ public sealed class ObservationImport(Database database, CatalogueRepository cat
     AuditTrail audit, WalCheckpointer checkpointer, IOptions<ImportOptions> options, TimeProvider clock)
 {
     private readonly ImportLimits _limits = new(options.Value.MaxImportRows, options.Value.ImportIdleTimeout, clock);
+    private readonly string _spoolDirectory = options.Value.SpoolDirectory;
 
     /// <summary>
     /// Begins a transaction for one or more imports; the administrative path (demo data, historical
@@ -94,9 +95,8 @@ public sealed class ObservationImport(Database database, CatalogueRepository cat
         var validation = new ObservationValidation(
             await catalogue.LoadAreasAsync(connection.Scope, knownAt: null, ct), await catalogue.LoadIndicatorsAsync(connection.Scope, ct));
         long batch;
-        await using (var spool = await observations.OpenSpoolAsync(connection, ct))
+        await using (var spool = await observations.OpenSpoolAsync(connection, _spoolDirectory, ct))
         {
-            connection.BeginSpooling();
             await ImportPipeline.RunAsync(rows, validation, spool, _limits, ct);
             if (validation.BadRows > 0) throw ServiceException.Invalid(validation.Violations, validation.Summary);
             if (validation.Rows == 0) throw ServiceException.Invalid(ObservationFields.Prefix, "the import contains no observations");

@@ -59,11 +59,14 @@ public sealed class ObservationRepository(Database database)
     public async Task<bool> AnyAsync(DbScope db, CancellationToken ct) =>
         await db.ExecuteScalarAsync<long?>(_sql.AnyObservation, null, ct) is not null;
 
-    /// <summary>A new, empty spool on the import's connection (see <see cref="ObservationSpool"/>).</summary>
-    public async Task<ObservationSpool> OpenSpoolAsync(ImportConnection connection, CancellationToken ct) =>
+    /// <summary>
+    /// A new, empty spool for the import's connection (see <see cref="ObservationSpool"/>); SQLite's is a file in
+    /// <paramref name="spoolDirectory"/>.
+    /// </summary>
+    public async Task<ObservationSpool> OpenSpoolAsync(ImportConnection connection, string spoolDirectory, CancellationToken ct) =>
         database.Dialect.Provider == StorageProvider.SqlServer
             ? await SqlServerObservationSpool.CreateAsync(connection, ct)
-            : await SqliteObservationSpool.CreateAsync(connection, ct);
+            : SqliteObservationSpool.Create(connection, spoolDirectory);
 
     /// <summary>Adds an import batch, without a record time yet (see <see cref="StampBatchAsync"/>); returns its id.</summary>
     public Task<long> InsertBatchAsync(DbScope db, CancellationToken ct) =>

@@ -4,10 +4,9 @@ namespace IntegrationServices.Demographics.Storage;
 
 /// <summary>
 /// Where an import's valid rows wait, out of memory, until the client has sent them all: SQLite's in a
-/// spool database attached to the import's connection (<see cref="SqliteObservationSpool"/>), SQL Server's
-/// in staging tables of the import's connection (<see cref="SqlServerObservationSpool"/>). Filling it takes
-/// no lock on the service's tables; <see cref="MoveAsync"/> then writes everything in with set-based
-/// statements inside the import's write transaction. Each series of an import is spooled once, numbered by
+/// temporary file (<see cref="SqliteObservationSpool"/>), SQL Server's in staging tables of the import's
+/// connection (<see cref="SqlServerObservationSpool"/>). Filling it takes no lock on the service's tables;
+/// <see cref="MoveAsync"/> then writes everything in inside the import's write transaction. Each series of an import is spooled once, numbered by
 /// the spool (<see cref="ImportSeries.SpoolId"/>), and its rows name it by that number.
 /// </summary>
 public abstract class ObservationSpool : IAsyncDisposable
