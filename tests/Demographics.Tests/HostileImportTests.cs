@@ -80,7 +80,7 @@ public sealed class HostileImportTests : IAsyncLifetime
         var e = await EndedByIdleTimeoutAsync(stalled.ResponseAsync);
         Assert.Equal(StatusCode.DeadlineExceeded, e.StatusCode);
         DemographicsTest.Rpc.ErrorInfo(e, "IMPORT_IDLE_TIMEOUT");
-        Assert.Equal([2.0], await StoredValuesAsync());
+        Assert.Equal([2.0], await StoredObservations.ValuesAsync(_host));
     }
 
     [Theory]
@@ -99,7 +99,7 @@ public sealed class HostileImportTests : IAsyncLifetime
 
         var e = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
         Assert.Equal(StatusCode.Cancelled, e.StatusCode);
-        Assert.Empty(await StoredValuesAsync());
+        Assert.Empty(await StoredObservations.ValuesAsync(_host));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class HostileImportTests : IAsyncLifetime
         var flood = await Assert.ThrowsAsync<RpcException>(() => SendAsync(Statistics(), Rows(50 * MaxRows, firstYear: 3000), batchSize: 100));
         Assert.Equal(StatusCode.ResourceExhausted, flood.StatusCode);
 
-        Assert.Equal(MaxRows, (await StoredValuesAsync()).Count);
+        Assert.Equal(MaxRows, (await StoredObservations.ValuesAsync(_host)).Count);
     }
 
     [Theory]
@@ -136,7 +136,7 @@ public sealed class HostileImportTests : IAsyncLifetime
         var problem = await ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal("RESOURCE_EXHAUSTED", problem.GetProperty("code").GetString());
 
-        Assert.Equal(100, (await StoredValuesAsync()).Count);
+        Assert.Equal(100, (await StoredObservations.ValuesAsync(_host)).Count);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class HostileImportTests : IAsyncLifetime
         Assert.StartsWith("HTTP/1.1 504", answer);
         Assert.Contains("application/problem+json", answer);
         Assert.Contains("\"code\":\"DEADLINE_EXCEEDED\"", answer);
-        Assert.Empty(await StoredValuesAsync());
+        Assert.Empty(await StoredObservations.ValuesAsync(_host));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class HostileImportTests : IAsyncLifetime
         var violation = Assert.Single(problem.GetProperty("field_violations").EnumerateArray());
         Assert.Equal("observations[0].comment", violation.GetProperty("field").GetString());
         Assert.Contains("longer than 8192 characters", violation.GetProperty("description").GetString());
-        Assert.Empty(await StoredValuesAsync());
+        Assert.Empty(await StoredObservations.ValuesAsync(_host));
     }
 
     private static string Csv(int rows, int firstYear = 1000) =>
@@ -228,20 +228,6 @@ public sealed class HostileImportTests : IAsyncLifetime
 
     private async Task<RpcException> EndedByIdleTimeoutAsync(Task<ImportObservationsResponse> call) =>
         await Assert.ThrowsAsync<RpcException>(() => EndedByIdleTimeoutAsync<ImportObservationsResponse>(call));
-
-    /// <summary>The values stored, read from the database file once the host has stopped (so every call has finished).</summary>
-    private async Task<List<double>> StoredValuesAsync()
-    {
-        await _host.StopAsync();
-        await using var db = new SqliteConnection($"Data Source={Path.Combine(_host.DataDirectory, DemographicsServiceExtensions.Identity.StorageName + ".db")}");
-        await db.OpenAsync();
-        await using var command = db.CreateCommand();
-        command.CommandText = "SELECT value FROM observations ORDER BY value";
-        var values = new List<double>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) values.Add(reader.GetDouble(0));
-        return values;
-    }
 
     /// <summary>
     /// The stalled import holds no read snapshot of the service's database either (which would keep the WAL

@@ -44,7 +44,7 @@ public sealed class ImportSpoolTests : IAsyncLifetime
         SkipUnlessLinux();
         Assert.Equal(SpooledRows, await DemographicsTest.ImportAsync(Statistics(), Rows(SpooledRows), batchSize: 1000));
         await AssertNoSpoolAsync();
-        Assert.Equal(SpooledRows, (await StoredValuesAsync()).Count);
+        Assert.Equal(SpooledRows, (await StoredObservations.ValuesAsync(_host)).Count);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class ImportSpoolTests : IAsyncLifetime
         await cancel.CancelAsync();
         Assert.Equal(StatusCode.Cancelled, (await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync)).StatusCode);
         await AssertNoSpoolAsync();
-        Assert.Empty(await StoredValuesAsync());
+        Assert.Empty(await StoredObservations.ValuesAsync(_host));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class ImportSpoolTests : IAsyncLifetime
         var failed = await Assert.ThrowsAsync<RpcException>(() => DemographicsTest.ImportAsync(Statistics(), Rows(SpooledRows), batchSize: 1000));
         Assert.Equal(StatusCode.Internal, failed.StatusCode);
         await AssertNoSpoolAsync();
-        Assert.Empty(await StoredValuesAsync());
+        Assert.Empty(await StoredObservations.ValuesAsync(_host));
     }
 
     private static void SkipUnlessLinux() => Assert.SkipUnless(OperatingSystem.IsLinux(), "reads the process's open files from /proc/self/fd");
@@ -138,19 +138,5 @@ public sealed class ImportSpoolTests : IAsyncLifetime
         await using var command = db.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>The values stored, read once the host has stopped (so every call has finished).</summary>
-    private async Task<List<double>> StoredValuesAsync()
-    {
-        await _host.StopAsync();
-        await using var db = new SqliteConnection($"Data Source={DatabaseFile}");
-        await db.OpenAsync();
-        await using var command = db.CreateCommand();
-        command.CommandText = "SELECT value FROM observations";
-        var values = new List<double>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) values.Add(reader.GetDouble(0));
-        return values;
     }
 }
