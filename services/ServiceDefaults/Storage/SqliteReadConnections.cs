@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
 
 namespace IntegrationServices.ServiceDefaults.Storage;
 

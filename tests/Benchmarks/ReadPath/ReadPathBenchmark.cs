@@ -78,7 +78,7 @@ public static class ReadPathBenchmark
         await data.GrowToAsync(sizes[0]);
         foreach (var call in calls)
         {
-            var target = call.Target(echo.GrpcAddress, measures.GrpcAddress, $"measures/{Math.Max(1, sizes[0] / 2)}");
+            var target = call.Target(echo.GrpcAddress, measures.GrpcAddress, MeasureAt(sizes[0]));
             await load.RunAsync(target, warmUp, TimeSpan.FromSeconds(5));
             if (!await server.WaitUntilIdleAsync(TimeSpan.FromMinutes(10)))
                 throw new InvalidOperationException($"{call.Name}: calls still running 10 minutes after the warm-up ended");
@@ -93,7 +93,7 @@ public static class ReadPathBenchmark
         {
             var seeding = Stopwatch.StartNew();
             await data.GrowToAsync(size);
-            var name = $"measures/{size / 2}";
+            var name = MeasureAt(size);
             await CheckAnswersAsync(new MeasuresClient(measures.Invoker(reader)), name);
             var (echoRate, echoCpu) = (double.NaN, double.NaN);
             foreach (var call in calls)
@@ -134,6 +134,9 @@ public static class ReadPathBenchmark
         }
         return 0;
     }
+
+    /// <summary>The measure every point read of a size asks for: one in the middle of the catalogue.</summary>
+    private static string MeasureAt(int size) => $"measures/{Math.Max(1, size / 2)}";
 
     private static GetMeasureRequest TimeTravel(string name) => new()
     {
