@@ -23,6 +23,7 @@ public static class DemographicsServiceExtensions
         builder.Services.AddSingleton<CatalogueApplication>();
         builder.Services.AddSingleton<ObservationApplication>();
         builder.Services.AddSingleton<ObservationImport>();
+        builder.Services.AddSingleton<ImportMetrics>();
         builder.Services.AddSingleton<WalCheckpointer>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WalCheckpointer>());
         return builder;

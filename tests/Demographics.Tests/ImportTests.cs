@@ -1,10 +1,14 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using Grpc.Core;
 using IntegrationServices.Contracts.Common.V1;
 using IntegrationServices.Contracts.Demographics.V1;
+using IntegrationServices.Demographics.Application;
 using IntegrationServices.Demographics.Domain;
 using IntegrationServices.ServiceDefaults.Security;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationServices.Demographics.Tests;
 
@@ -34,6 +38,36 @@ public sealed class ImportTests : DemographicsTest
         Assert.Equal(2500, fields.GetProperty("imported_count").GetProperty("new").GetInt64());
         Assert.Equal(["indicators/population_total"], fields.GetProperty("indicators").GetProperty("new").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(Host.Clock.GetUtcNow().UtcDateTime, fields.GetProperty("record_time").GetProperty("new").GetDateTime().ToUniversalTime());
+    }
+
+    [Fact]
+    public async Task An_import_records_how_long_it_received_stored_and_committed_and_a_refused_one_records_nothing()
+    {
+        var phases = new ConcurrentQueue<(string? Phase, double Seconds)>();
+        var meters = Host.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == ImportMetrics.Instrument && ReferenceEquals(instrument.Meter.Scope, meters)) l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == ImportMetrics.PhaseAttribute) phases.Enqueue((tag.Value as string, seconds));
+        });
+        listener.Start();
+
+        await ImportAsync(Client(Roles.Statistics), ManyRows(2500), batchSize: 300);
+        Assert.Equal(["receive", "store", "commit"], phases.Select(p => p.Phase));
+        Assert.All(phases, p => Assert.InRange(p.Seconds, 0, 60));
+
+        phases.Clear();
+        var bad = ManyRows(10).ToList();
+        bad[3].Area = "areas/does-not-exist";
+        await Rpc.FailsAsync(StatusCode.InvalidArgument, () => ImportAsync(Client(Roles.Statistics), bad));
+        Assert.Empty(phases);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using IntegrationServices.Demographics.Csv;
 using IntegrationServices.Demographics.Domain;
@@ -19,7 +20,7 @@ namespace IntegrationServices.Demographics.Application;
 /// commits, and cancelling it at any stage stores nothing.
 /// </summary>
 public sealed class ObservationImport(Database database, CatalogueRepository catalogue, ObservationRepository observations,
-    AuditTrail audit, WalCheckpointer checkpointer, IOptions<ImportOptions> options, TimeProvider clock)
+    AuditTrail audit, WalCheckpointer checkpointer, ImportMetrics metrics, IOptions<ImportOptions> options, TimeProvider clock)
 {
     private readonly ImportLimits _limits = new(options.Value.MaxImportRows, options.Value.ImportIdleTimeout, clock);
     private readonly string _spoolDirectory = options.Value.SpoolDirectory;
@@ -52,7 +53,9 @@ public sealed class ObservationImport(Database database, CatalogueRepository cat
             var count = await ImportOnAsync(connection, rows, recordTime: null, writer, ct);
             // The last look at the client before the commit: a client that has gone stores nothing.
             ct.ThrowIfCancellationRequested();
+            var committing = Stopwatch.GetTimestamp();
             await connection.CommitAsync(CancellationToken.None);
+            metrics.Record(ImportMetrics.Phase.Commit, committing);
             return count;
         }
         catch (Exception e) when (e is not OperationCanceledException && ct.IsCancellationRequested)
@@ -94,14 +97,17 @@ public sealed class ObservationImport(Database database, CatalogueRepository cat
     {
         var validation = new ObservationValidation(
             await catalogue.LoadAreasAsync(connection.Scope, knownAt: null, ct), await catalogue.LoadIndicatorsAsync(connection.Scope, ct));
-        long batch;
+        long batch, storing;
         await using (var spool = await observations.OpenSpoolAsync(connection, _spoolDirectory, ct))
         {
+            var receiving = Stopwatch.GetTimestamp();
             await ImportPipeline.RunAsync(rows, validation, spool, _limits, ct);
             if (validation.BadRows > 0) throw ServiceException.Invalid(validation.Violations, validation.Summary);
             if (validation.Rows == 0) throw ServiceException.Invalid(ObservationFields.Prefix, "the import contains no observations");
+            metrics.Record(ImportMetrics.Phase.Receive, receiving);
 
             await connection.BeginWriteAsync(ct);
+            storing = Stopwatch.GetTimestamp();
             batch = await observations.InsertBatchAsync(connection.Scope, ct);
             await spool.MoveAsync(batch, ct);
         }
@@ -115,6 +121,7 @@ public sealed class ObservationImport(Database database, CatalogueRepository cat
             .Set("reference_dates", validation.ReferenceDates.Select(d => d.Iso()).ToList())
             .Set("indicators", validation.IndicatorIds.Select(DemographicsNames.Indicators.Format).ToList()), ct);
         await observations.StampBatchAsync(db, batch, stamp, ct);
+        metrics.Record(ImportMetrics.Phase.Store, storing);
         return validation.Rows;
     }
 
