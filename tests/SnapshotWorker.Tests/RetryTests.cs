@@ -78,6 +78,27 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task A_later_read_that_fails_ends_the_attempt_at_once_while_the_measures_are_still_streaming()
+    {
+        await using var env = await StartAsync();
+        await env.SeedUntilAsync(Utc(2025, 4, 3));
+        // The measures read is held (a minute, unless it is cancelled) when SummarizeAreas turns out unreachable:
+        // the attempt must end with the demographics' failure at once, not after the measures read.
+        var measuresHeld = Task.Delay(TimeSpan.FromMinutes(1));
+        env.MeasuresSwitch.Gate = measuresHeld;
+        var unreachable = new CallHook("SummarizeAreas", (_, _) => Task.FromException(CallHook.Unreachable()));
+        var worker = await env.StartWorkerAsync(wrapDemographics: unreachable.Handler());
+
+        var attempt = Assert.Single(await Worker(worker).RunOnceAsync(CancellationToken.None));
+
+        Assert.False(measuresHeld.IsCompleted, "the attempt waited for the measures read before it reported the failed one");
+        Assert.Equal(Outcome.Failed, attempt.Outcome);
+        Assert.StartsWith("Unavailable", attempt.Reason);
+        Assert.Contains("the test's hook", attempt.Reason); // the demographics failure, not the measures read it cancelled
+        Assert.Null(await env.StoredAsync("q1"));
+    }
+
+    [Fact]
     public async Task An_unreachable_address_fails_the_attempt_and_not_the_worker()
     {
         await using var env = await StartAsync();

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Grpc.Core;
 using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.Contracts.Measures.V1;
@@ -32,15 +33,30 @@ public sealed class SnapshotComputation(
     /// <summary>
     /// The snapshot without its changes (those are taken against the base under the store lock). The reads
     /// are independent and each pinned to the reference date and the cut-off, so they run at once and the
-    /// attempt waits for the slowest, not for their sum; a failure is reported in the order measures,
-    /// titles, demographics, the other reads are cancelled, and none outlives the attempt.
+    /// attempt waits for the slowest, not for their sum. The first read to fail cancels the others at once and
+    /// is the failure reported (not the cancellations it caused); none outlives the attempt.
     /// </summary>
     public async Task<Snapshot> AggregateAsync(SnapshotInput input, CancellationToken ct)
     {
         using var reads = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var measuresRead = ReadMeasuresAsync(input, reads.Token);
-        var titlesRead = ReadTitlesAsync(reads.Token);
-        var demographicsRead = ReadDemographicsAsync(input, reads.Token);
+        Exception? firstFailure = null;
+        async Task<T> Read<T>(Func<CancellationToken, Task<T>> read)
+        {
+            try
+            {
+                return await read(reads.Token);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref firstFailure, e, null);
+                await reads.CancelAsync();
+                throw;
+            }
+        }
+
+        var measuresRead = Read(c => ReadMeasuresAsync(input, c));
+        var titlesRead = Read(ReadTitlesAsync);
+        var demographicsRead = Read(c => ReadDemographicsAsync(input, c));
         try
         {
             var (read, titles) = (await measuresRead, await titlesRead);
@@ -55,7 +71,8 @@ public sealed class SnapshotComputation(
         {
             await reads.CancelAsync();
             try { await Task.WhenAll(measuresRead, titlesRead, demographicsRead); }
-            catch (Exception) { /* the first failure is the one reported (rethrown below); these ended with it */ }
+            catch (Exception) { /* these ended with the failure reported below */ }
+            if (!ct.IsCancellationRequested && firstFailure is not null) ExceptionDispatchInfo.Throw(firstFailure);
             throw;
         }
     }
