@@ -7,6 +7,7 @@ using IntegrationServices.Measures;
 using IntegrationServices.Reporting;
 using IntegrationServices.Reporting.Core.Domain;
 using IntegrationServices.Reporting.Testing;
+using IntegrationServices.ServiceDefaults.Api;
 using IntegrationServices.ServiceDefaults.Security;
 using IntegrationServices.ServiceDefaults.Storage;
 using IntegrationServices.SnapshotWorker;
@@ -68,8 +69,8 @@ public static class SnapshotBenchmark
                 ReportingCycle = new ReportingCycle
                 {
                     Title = "Benchmark (Beispieldaten)",
-                    ReferenceDate = new Google.Type.Date { Year = ReferenceDate.Year, Month = ReferenceDate.Month, Day = ReferenceDate.Day },
-                    ReportingDate = new Google.Type.Date { Year = ReportingDate.Year, Month = ReportingDate.Month, Day = ReportingDate.Day },
+                    ReferenceDate = ReferenceDate.ToProto(),
+                    ReportingDate = ReportingDate.ToProto(),
                 },
             });
 

@@ -17,7 +17,7 @@ public sealed class ImportOptions
     public long MaxCsvBytes { get; set; } = 512L * 1024 * 1024;
 
     /// <summary>
-    /// SQLite: where an import's rows wait while its client sends (a temporary file, about 25 bytes a row plus
+    /// SQLite: where an import's rows wait while its client sends (a temporary file, 22 bytes a row plus
     /// its comment, unlinked as soon as it is open); by default the system's temporary directory (TMPDIR).
     /// </summary>
     public string SpoolDirectory { get; set; } = Path.GetTempPath();

@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using IntegrationServices.ServiceDefaults.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace IntegrationServices.Demographics.Storage;
 
@@ -34,8 +33,15 @@ public sealed class ImportConnection : IAsyncDisposable
     public static async Task<ImportConnection> OpenAsync(Database database, WalCheckpointer checkpointer, CancellationToken ct)
     {
         var connection = await database.OpenAsync(ct, "Import");
-        var deferral = connection is SqliteConnection ? WalCheckpointer.Defer(connection) : null;
-        return new ImportConnection(connection, deferral, checkpointer, database.CommandTimeout);
+        try
+        {
+            return new ImportConnection(connection, WalCheckpointer.Defer(connection), checkpointer, database.CommandTimeout);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>
