@@ -46,8 +46,9 @@ public sealed class SnapshotComputation(
             {
                 return await read(reads.Token);
             }
-            catch (Exception e)
+            catch (Exception e) when (!reads.IsCancellationRequested)
             {
+                // A read ended by the cancellation (another's failure, a failure after the reads, the caller) is no failure of its own.
                 Interlocked.CompareExchange(ref firstFailure, e, null);
                 await reads.CancelAsync();
                 throw;
