@@ -8,6 +8,8 @@ namespace IntegrationServices.Demographics.Csv;
 /// is read in bounded memory: a field longer than <see cref="MaxFieldLength"/> is not kept (it is returned
 /// empty and named in <see cref="OversizedFields"/>), and fields beyond <see cref="MaxFields"/> are only
 /// counted (<see cref="FieldCount"/>). A quoted field may span lines; its line breaks are read as "\n".
+/// A record's fields are handed out in one list that the next record reuses; the text of a short field that
+/// repeats a field before it in the same column (a code, a name, a date) is handed out as the same string.
 /// </summary>
 public sealed class CsvRecordReader(TextReader reader)
 {
@@ -20,8 +22,16 @@ public sealed class CsvRecordReader(TextReader reader)
     /// <summary>The most fields of a record kept (a header names far fewer columns).</summary>
     public const int MaxFields = 1000;
 
+    /// <summary>Columns whose texts are kept for reuse (see <see cref="Text"/>), and how many texts each keeps at most.</summary>
+    private const int KeptColumns = 64, KeptTextsPerColumn = 1024;
+
+    /// <summary>Longer fields are rarely repeated (comments) and are always made anew.</summary>
+    private const int MaxKeptLength = 64;
+
     private readonly char[] _buffer = new char[64 * 1024];
     private readonly StringBuilder _field = new();
+    private readonly List<string> _fields = [];
+    private readonly List<HashSet<string>> _kept = [];
     private readonly List<int> _oversized = [];
     private int _start, _end;
     private bool _endOfInput;
@@ -36,14 +46,15 @@ public sealed class CsvRecordReader(TextReader reader)
     /// <summary>The positions (0-based) of the fields of the record last returned that were longer than <see cref="MaxFieldLength"/>.</summary>
     public IReadOnlyList<int> OversizedFields => _oversized;
 
-    /// <summary>The next record's fields, or null at the end of the input.</summary>
+    /// <summary>The next record's fields, or null at the end of the input; the list is valid until the next call.</summary>
     public async ValueTask<List<string>?> ReadAsync(CancellationToken ct)
     {
         if (_start == _end && !await FillAsync(ct)) return null;
         RecordLine = ++_line;
         FieldCount = 0;
         _oversized.Clear();
-        var fields = new List<string>();
+        var fields = _fields;
+        fields.Clear();
 
         // The common case: a whole line without quotes in the buffer, split where it lies.
         while (true)
@@ -78,7 +89,7 @@ public sealed class CsvRecordReader(TextReader reader)
             var comma = line.IndexOf(',');
             var field = comma < 0 ? line : line[..comma];
             if (field.Length > MaxFieldLength) Add(fields, oversized: true);
-            else Add(fields, field.ToString());
+            else Add(fields, Text(field));
             if (comma < 0) return;
             line = line[(comma + 1)..];
         }
@@ -147,6 +158,23 @@ public sealed class CsvRecordReader(TextReader reader)
         else Add(fields, _field.ToString());
         _field.Clear();
         oversized = false;
+    }
+
+    /// <summary>
+    /// The field's text: the string handed out before for the same text in the same column, if kept, else a new
+    /// one, kept while its column keeps fewer than <see cref="KeptTextsPerColumn"/> (a column of distinct values
+    /// such as numbers fills its share and then costs one lookup per field).
+    /// </summary>
+    private string Text(ReadOnlySpan<char> field)
+    {
+        if (field.Length == 0) return "";
+        if (field.Length > MaxKeptLength || FieldCount >= KeptColumns) return field.ToString();
+        while (_kept.Count <= FieldCount) _kept.Add(new HashSet<string>(StringComparer.Ordinal));
+        var column = _kept[FieldCount];
+        if (column.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(field, out var kept)) return kept;
+        var text = field.ToString();
+        if (column.Count < KeptTextsPerColumn) column.Add(text);
+        return text;
     }
 
     private void Add(List<string> fields, string text)

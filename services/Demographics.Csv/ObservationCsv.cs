@@ -43,12 +43,12 @@ public static class ObservationCsv
         var records = new CsvRecordReader(text);
         var header = await records.ReadAsync(ct)
             ?? throw new ObservationCsvHeaderException([new CsvViolation("header", "the file is empty; expected a header row: indicator,area,reference_date,value[,status][,comment][,example][,dim.<key>...]")]);
-        var columns = Columns(header, records);
+        var (columns, columnCount) = (Columns(header, records), header.Count);
         var index = 0;
         while (await records.ReadAsync(ct) is { } record)
         {
             if (records.FieldCount == 1 && record[0].Length == 0 && records.OversizedFields.Count == 0) continue; // blank line
-            yield return Row(index++, records, record, header.Count, columns);
+            yield return Row(index++, records, record, columnCount, columns);
         }
     }
 
@@ -178,8 +178,8 @@ public static class ObservationCsv
     {
         status = ObservationStatus.Unspecified;
         if (text.Length == 0) return true;
-        foreach (var candidate in Statuses)
-            if (text.Equals(candidate.ToString(), StringComparison.OrdinalIgnoreCase))
+        foreach (var (name, candidate) in Statuses)
+            if (text.Equals(name, StringComparison.OrdinalIgnoreCase))
             {
                 status = candidate;
                 return true;
@@ -194,5 +194,6 @@ public static class ObservationCsv
         return example || text.Length == 0 || text.Equals("false", StringComparison.OrdinalIgnoreCase) || text == "0";
     }
 
-    private static readonly ObservationStatus[] Statuses = [ObservationStatus.Final, ObservationStatus.Provisional, ObservationStatus.Estimated];
+    private static readonly (string Name, ObservationStatus Status)[] Statuses =
+        [.. new[] { ObservationStatus.Final, ObservationStatus.Provisional, ObservationStatus.Estimated }.Select(s => (s.ToString(), s))];
 }

@@ -10,6 +10,8 @@ namespace IntegrationServices.Demographics.Tests;
 /// </summary>
 public sealed class DimensionsTests
 {
+    private static readonly DimensionTexts Texts = new();
+
     private static string WriterText(IEnumerable<KeyValuePair<string, string>> dimensions)
     {
         using var buffer = new MemoryStream();
@@ -31,11 +33,11 @@ public sealed class DimensionsTests
         {
             KeyValuePair<string, string>[] one = [new("site", value)];
             KeyValuePair<string, string>[] two = [new("sex", "f"), new("age_group", value)];
-            Assert.Equal(WriterText(one), Dimensions.Encode(one));
-            Assert.Equal(WriterText(two), Dimensions.Encode(two));
-            Assert.Equal(value, Dimensions.Decode(Dimensions.Encode(two))["age_group"]);
+            Assert.Equal(WriterText(one), Texts.Of(one));
+            Assert.Equal(WriterText(two), Texts.Of(two));
+            Assert.Equal(value, Dimensions.Decode(Texts.Of(two))["age_group"]);
         }
-        Assert.Equal("""{"age_group":"18-25","sex":"f"}""", Dimensions.Encode([new("sex", "f"), new("age_group", "18-25")]));
-        Assert.Equal("", Dimensions.Encode([]));
+        Assert.Equal("""{"age_group":"18-25","sex":"f"}""", Texts.Of([new("sex", "f"), new("age_group", "18-25")]));
+        Assert.Equal("", Texts.Of([]));
     }
 }

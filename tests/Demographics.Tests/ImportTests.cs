@@ -155,7 +155,7 @@ public sealed class ImportTests : DemographicsTest
         for (var i = 0; i < 100; i++)
         {
             var (expected, actual) = (rows[i], stored[i]);
-            Assert.Equal(Dimensions.Encode(expected.Dimensions), actual.Dimensions);
+            Assert.Equal(new DimensionTexts().Of(expected.Dimensions), actual.Dimensions);
             Assert.Equal($"{2000 + i}-12-31", actual.Date);
             Assert.Equal(expected.Value, actual.Value);
             Assert.Equal(expected.Status.ToString().ToUpperInvariant(), actual.Status);
@@ -164,9 +164,9 @@ public sealed class ImportTests : DemographicsTest
         }
         // The series stored before keep their ids; the new ones get theirs in the order the import first named them.
         var ids = stored.GroupBy(r => r.Dimensions).ToDictionary(g => g.Key, g => g.Select(r => r.Series).Distinct().Single());
-        Assert.True(ids[Dimensions.Encode(Part("old"))] < ids[Dimensions.Encode(Part("a"))]);
-        Assert.True(ids[Dimensions.Encode(Part("a"))] < ids[Dimensions.Encode(Part("c"))]);
-        Assert.True(ids[Dimensions.Encode(Part("c"))] < ids[Dimensions.Encode(Part("b"))]);
+        Assert.True(ids[new DimensionTexts().Of(Part("old"))] < ids[new DimensionTexts().Of(Part("a"))]);
+        Assert.True(ids[new DimensionTexts().Of(Part("a"))] < ids[new DimensionTexts().Of(Part("c"))]);
+        Assert.True(ids[new DimensionTexts().Of(Part("c"))] < ids[new DimensionTexts().Of(Part("b"))]);
     }
 
     private static Google.Protobuf.Collections.MapField<string, string> Part(string part) => new() { ["part"] = part };

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace IntegrationServices.Demographics.Domain;
@@ -8,19 +9,34 @@ namespace IntegrationServices.Demographics.Domain;
 /// </summary>
 public static class Dimensions
 {
-    public static string Encode(IReadOnlyCollection<KeyValuePair<string, string>> dimensions)
+    /// <summary>Appends the canonical text of <paramref name="dimensions"/> to <paramref name="text"/>.</summary>
+    public static void Write(IReadOnlyCollection<KeyValuePair<string, string>> dimensions, ArrayBufferWriter<char> text)
     {
-        if (dimensions.Count == 0) return "";
+        if (dimensions.Count == 0) return;
         var sorted = dimensions.Count == 1 ? dimensions : dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
-        // Most keys and values are plain printable ASCII, which JSON writes as it is: built directly, the
+        // Most keys and values are plain printable ASCII, which JSON writes as it is: written directly, the
         // same text as the writer below produces, without its buffers (this runs once per imported row).
-        var plain = new StringBuilder("{");
+        foreach (var (key, value) in sorted)
+            if (!Plain(key) || !Plain(value))
+            {
+                text.Write(Json(sorted).AsSpan());
+                return;
+            }
+        var first = true;
         foreach (var (key, value) in sorted)
         {
-            if (!Plain(key) || !Plain(value)) { plain = null; break; }
-            plain.Append(plain.Length > 1 ? ",\"" : "\"").Append(key).Append("\":\"").Append(value).Append('"');
+            text.Write((first ? "{\"" : ",\"").AsSpan());
+            text.Write(key.AsSpan());
+            text.Write("\":\"".AsSpan());
+            text.Write(value.AsSpan());
+            text.Write("\"".AsSpan());
+            first = false;
         }
-        if (plain is not null) return plain.Append('}').ToString();
+        text.Write("}".AsSpan());
+    }
+
+    private static string Json(IEnumerable<KeyValuePair<string, string>> sorted)
+    {
         using var buffer = new MemoryStream();
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer,
                    new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -44,4 +60,29 @@ public static class Dimensions
         text.Length == 0
             ? new Dictionary<string, string>()
             : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(text) ?? [];
+}
+
+/// <summary>
+/// The dimensions texts of one import, each distinct text made once: an import's rows nearly always repeat the
+/// dimensions of rows before them, so a row's text is only written into a buffer and looked up. At most
+/// <see cref="MaxKept"/> texts are kept; past that, new texts are made for each row that names them.
+/// </summary>
+public sealed class DimensionTexts
+{
+    public const int MaxKept = 100_000;
+
+    private readonly ArrayBufferWriter<char> _text = new(256);
+    private readonly HashSet<string> _kept = new(StringComparer.Ordinal);
+
+    /// <summary>The canonical text of <paramref name="dimensions"/> (see <see cref="Dimensions"/>).</summary>
+    public string Of(IReadOnlyCollection<KeyValuePair<string, string>> dimensions)
+    {
+        if (dimensions.Count == 0) return "";
+        _text.ResetWrittenCount();
+        Dimensions.Write(dimensions, _text);
+        if (_kept.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(_text.WrittenSpan, out var kept)) return kept;
+        var text = new string(_text.WrittenSpan);
+        if (_kept.Count < MaxKept) _kept.Add(text);
+        return text;
+    }
 }

@@ -24,6 +24,7 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
     private readonly Dictionary<(string Indicator, string Area, string Dimensions), (ImportSeries Series, SeriesDates Dates)> _series = [];
     private readonly List<FieldViolation> _violations = [];
     private readonly List<FieldViolation> _rowViolations = [];
+    private readonly DimensionTexts _dimensionTexts = new();
 
     public long Rows { get; private set; }
     public long BadRows { get; private set; }
@@ -106,12 +107,12 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
             violations.Add(new(Field("value"), Where() + "must be a finite number"));
         else if (indicator is not null)
         {
-            var value = o.Value.ToString(CultureInfo.InvariantCulture);
-            var name = DemographicsNames.Indicators.Format(indicator.Id);
+            string Value() => o.Value.ToString(CultureInfo.InvariantCulture);
+            string Name() => DemographicsNames.Indicators.Format(indicator.Id);
             if (indicator.Unit == IndicatorUnit.Percent && o.Value is < 0 or > 100)
-                violations.Add(new(Field("value"), $"{Where()}{value} is not a share: {name} is in PERCENT, 0 to 100"));
+                violations.Add(new(Field("value"), $"{Where()}{Value()} is not a share: {Name()} is in PERCENT, 0 to 100"));
             else if (indicator.Unit == IndicatorUnit.Persons && o.Value < 0)
-                violations.Add(new(Field("value"), $"{Where()}{value} is negative; {name} counts PERSONS"));
+                violations.Add(new(Field("value"), $"{Where()}{Value()} is negative; {Name()} counts PERSONS"));
         }
 
         // Unspecified is stored as FINAL (the proto's rule for imports).
@@ -136,7 +137,7 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
             else if (!TextRules.IsLine(value))
                 violations.Add(new(Field($"dimensions[{key}]"), Where() + TextRules.LineDescription));
         }
-        var dimensions = Dimensions.Encode(o.Dimensions);
+        var dimensions = _dimensionTexts.Of(o.Dimensions);
         if (dimensions.Length > MaxDimensionsLength)
             violations.Add(new(Field("dimensions"), $"{Where()}are too long together (at most {MaxDimensionsLength} characters as JSON)"));
 
