@@ -11,16 +11,16 @@ namespace IntegrationServices.Demographics.Application;
 internal sealed record ImportLimits(long MaxRows, TimeSpan IdleTimeout, TimeProvider Clock);
 
 /// <summary>
-/// The receiving phase of an import: reading and validating its rows, and spooling the valid ones, run side
-/// by side, handing over batches through a queue (16 × 1,024 rows, enough to ride out a pause of either
-/// side): each is about half of the phase's work, so on more than one core the phase takes as long as the
-/// slower half, not the sum.
-/// Only the spooling side touches the connection until the phase has ended. Nothing here touches the
-/// service's tables.
+/// The receiving phase of an import, in two halves side by side: one receives the rows (for the CSV path
+/// that includes reading the text) and hands them over in batches through a queue (16 × 1,024 rows, enough
+/// to ride out a pause of either side); the other validates them and spools the valid ones. Each half is
+/// about half of the phase's work, so on more than one core the phase takes as long as the slower half, not
+/// the sum. Only the validating half touches the validation and the spool, and only the spool touches the
+/// connection until the phase has ended. Nothing here touches the service's tables.
 /// </summary>
 internal static class ImportPipeline
 {
-    /// <summary>Valid rows travel from the validation to the spool in batches of this many.</summary>
+    /// <summary>Rows travel from the receiving half to the validating half in batches of this many.</summary>
     private const int BatchRows = 1024;
 
     private const int QueuedBatches = 16;
@@ -29,51 +29,50 @@ internal static class ImportPipeline
     /// Validates every row and spools the valid ones while no row is bad. Returns when the rows have ended and
     /// the spool holds every valid row (complete, when no row was bad). Ends early, and throws, when the
     /// client passes the row limit (RESOURCE_EXHAUSTED) or sends nothing for the idle timeout
-    /// (DEADLINE_EXCEEDED), or when it cancels. A failure of the spool is thrown once the rows have ended:
-    /// the rest of them is read and dropped, so that the caller's answer does not depend on how far a
-    /// streaming client had got when the spool gave up.
+    /// (DEADLINE_EXCEEDED), or when it cancels. A failure of the validating half (the spool's) is thrown once
+    /// the rows have ended: the rest of them is read and dropped, so that the caller's answer does not depend
+    /// on how far a streaming client had got when the spool gave up.
     /// </summary>
     public static async Task RunAsync(IAsyncEnumerable<ImportRow> rows, ObservationValidation validation, ObservationSpool spool,
         ImportLimits limits, CancellationToken ct)
     {
         using var idle = new IdleWatch(limits.Clock, limits.IdleTimeout);
         using var receiving = CancellationTokenSource.CreateLinkedTokenSource(ct, idle.Token);
-        var pipe = Channel.CreateBounded<List<NewObservation>>(new BoundedChannelOptions(QueuedBatches) { SingleReader = true, SingleWriter = true });
-        var spooling = SpoolAsync(pipe, spool, ct);
+        var pipe = Channel.CreateBounded<List<ImportRow>>(new BoundedChannelOptions(QueuedBatches) { SingleReader = true, SingleWriter = true });
+        var validating = ValidateAndSpoolAsync(pipe, validation, spool, ct);
         try
         {
-            var batch = new List<NewObservation>(BatchRows);
-            var spoolFailed = false;
+            var batch = new List<ImportRow>(BatchRows);
+            var (received, validatingFailed) = (0L, false);
             await foreach (var row in rows.WithCancellation(receiving.Token))
             {
                 idle.Progress();
-                if (validation.Rows >= limits.MaxRows) throw TooManyRows(limits.MaxRows);
-                // Once a row is bad (or the spool has failed) the import fails anyway: the rest is only validated, to report it.
-                if (validation.Check(row) is not { } valid || validation.BadRows > 0 || spoolFailed) continue;
-                batch.Add(valid);
+                if (received++ >= limits.MaxRows) throw TooManyRows(limits.MaxRows);
+                if (validatingFailed) continue;
+                batch.Add(row);
                 if (batch.Count < BatchRows) continue;
-                spoolFailed = !await TrySendAsync(pipe, batch, ct);
-                batch = new List<NewObservation>(BatchRows);
-                idle.Progress(); // the wait for the spool was not the client's
+                validatingFailed = !await TrySendAsync(pipe, batch, ct);
+                batch = new List<ImportRow>(BatchRows);
+                idle.Progress(); // the wait for the other half was not the client's
             }
             // A stream that ends because its client went away is no complete import.
             ct.ThrowIfCancellationRequested();
-            if (!spoolFailed && validation.BadRows == 0 && batch.Count > 0) await TrySendAsync(pipe, batch, ct);
+            if (!validatingFailed && batch.Count > 0) await TrySendAsync(pipe, batch, ct);
             pipe.Writer.TryComplete();
         }
         catch (Exception e)
         {
             pipe.Writer.TryComplete();
-            await spooling.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // let the spool stop; this error is the one to report
+            await validating.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // let the other half stop; this error is the one to report
             if (e is OperationCanceledException && idle.Expired && !ct.IsCancellationRequested) throw IdleTimeout(idle.Timeout);
             throw;
         }
-        await spooling;
+        await validating;
         if (validation.BadRows == 0) await spool.CompleteAsync(ct);
     }
 
-    /// <summary>Queues a batch; false when the spooling side has failed and closed the queue (its error is reported by <see cref="RunAsync"/>).</summary>
-    private static async Task<bool> TrySendAsync(Channel<List<NewObservation>> pipe, List<NewObservation> batch, CancellationToken ct)
+    /// <summary>Queues a batch; false when the validating half has failed and closed the queue (its error is reported by <see cref="RunAsync"/>).</summary>
+    private static async Task<bool> TrySendAsync(Channel<List<ImportRow>> pipe, List<ImportRow> batch, CancellationToken ct)
     {
         try
         {
@@ -86,14 +85,20 @@ internal static class ImportPipeline
         }
     }
 
-    /// <summary>The spooling half: drains the queue into the spool; on failure closes the queue so the reading half stops sending.</summary>
-    private static async Task SpoolAsync(Channel<List<NewObservation>> pipe, ObservationSpool spool, CancellationToken ct)
+    /// <summary>
+    /// The validating half: checks every row of the queue and spools the valid ones while no row is bad (once
+    /// one is, the import fails anyway: the rest is only validated, to report it). On failure closes the
+    /// queue, so that the receiving half stops sending.
+    /// </summary>
+    private static async Task ValidateAndSpoolAsync(Channel<List<ImportRow>> pipe, ObservationValidation validation, ObservationSpool spool,
+        CancellationToken ct)
     {
         try
         {
             await foreach (var batch in pipe.Reader.ReadAllAsync(ct))
-                foreach (var observation in batch)
-                    await spool.AddAsync(observation, ct);
+                foreach (var row in batch)
+                    if (validation.Check(row) is { } valid && validation.BadRows == 0)
+                        await spool.AddAsync(valid, ct);
         }
         catch (Exception e)
         {
