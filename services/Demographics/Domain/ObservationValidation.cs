@@ -154,6 +154,11 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
         return new NewObservation(series.Series, date.Value, o.Value, ProtoEnum<ObservationStatus>.Name(status), o.Comment.Length == 0 ? null : o.Comment, o.Example);
     }
 
-    private static bool DimensionKey(string key) =>
-        key.Length is > 0 and <= 64 && char.IsAsciiLetterLower(key[0]) && key.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
+    private static bool DimensionKey(string key)
+    {
+        if (key.Length is 0 or > 64 || !char.IsAsciiLetterLower(key[0])) return false;
+        foreach (var c in key)
+            if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c) && c != '_') return false;
+        return true;
+    }
 }

@@ -18,8 +18,9 @@ namespace IntegrationServices.Benchmarks.ReadPath;
 /// <summary>
 /// The read path against the transport's limit: a bare echo service and the Measures service on Kestrel
 /// in this process, both driven by the same load generator, at growing catalogue sizes. Per size: the
-/// echo, GetMeasure of one measure now and as of a past point in time, Health/Check and
-/// ListFieldsOfAction (req/s, ratio to the echo of the same size, p50/p99, growth of cost since the
+/// echo, GetMeasure of one measure now and as of a past point in time, Health/Check, the echo through the
+/// Measures service's pipeline as an authenticated reader (<see cref="AuthenticatedEchoService"/>: the floor
+/// of its reads) and ListFieldsOfAction (req/s, ratio to the echo of the same size, p50/p99, growth of cost since the
 /// first size); then ListMeasures through every page and StreamMeasures of everything (time per measure,
 /// and the stream's peak working set over the idle process).
 /// </summary>
@@ -57,7 +58,11 @@ public static class ReadPathBenchmark
         };
         await using var echo = await SocketHost.StartAsync(b => { b.Logging.ClearProviders(); b.Services.AddGrpc(); }, a => a.MapGrpcService<BareEchoService>(),
             settings, TimeProvider.System);
-        await using var measures = await SocketHost.StartAsync(b => b.AddMeasuresService(), a => a.MapMeasuresService(), settings, TimeProvider.System);
+        await using var measures = await SocketHost.StartAsync(b => b.AddMeasuresService(), a =>
+        {
+            a.MapMeasuresService();
+            a.MapGrpcService<AuthenticatedEchoService>();
+        }, settings, TimeProvider.System);
         var reader = TestTokens.For([Roles.Reader]);
         var data = new ReadPathData(measures.Services);
 
@@ -69,6 +74,7 @@ public static class ReadPathBenchmark
             new("GetMeasure (time travel)", (_, address, name) => new LoadTarget(address, "/integration.measures.v1.MeasuresService/GetMeasure",
                 TimeTravel(name), reader)),
             new("Health/Check", (_, address, _) => new LoadTarget(address, "/grpc.health.v1.Health/Check", new HealthCheckRequest(), null)),
+            new("echo in Measures, authn", (_, address, name) => new LoadTarget(address, "/benchmark.echo.v1.EchoService/Echo", new EchoMessage { Text = name }, reader)),
             new("ListFieldsOfAction", (_, address, _) => new LoadTarget(address, "/integration.measures.v1.MeasuresService/ListFieldsOfAction",
                 new ListFieldsOfActionRequest(), reader)),
         ];
