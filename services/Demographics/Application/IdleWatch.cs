@@ -13,6 +13,7 @@ internal sealed class IdleWatch : IDisposable
     private readonly CancellationTokenSource _expired = new();
     private readonly ITimer _timer;
     private long _lastProgress;
+    private bool _suspended;
 
     public IdleWatch(TimeProvider clock, TimeSpan timeout)
     {
@@ -29,11 +30,19 @@ internal sealed class IdleWatch : IDisposable
 
     public TimeSpan Timeout => _timeout;
 
-    public void Progress() => Volatile.Write(ref _lastProgress, _clock.GetTimestamp());
+    /// <summary>The client did something: the timeout counts from now (again, after <see cref="Suspend"/>).</summary>
+    public void Progress()
+    {
+        Volatile.Write(ref _lastProgress, _clock.GetTimestamp());
+        Volatile.Write(ref _suspended, false);
+    }
+
+    /// <summary>Stops the watch until the next <see cref="Progress"/>: the wait that follows is the service's, not the client's.</summary>
+    public void Suspend() => Volatile.Write(ref _suspended, true);
 
     private void Check()
     {
-        if (_clock.GetElapsedTime(Volatile.Read(ref _lastProgress)) < _timeout) return;
+        if (Volatile.Read(ref _suspended) || _clock.GetElapsedTime(Volatile.Read(ref _lastProgress)) < _timeout) return;
         try { _expired.Cancel(); }
         catch (ObjectDisposedException) { } // the import ended meanwhile
     }

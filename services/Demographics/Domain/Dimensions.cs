@@ -64,15 +64,19 @@ public static class Dimensions
 
 /// <summary>
 /// The dimensions texts of one import, each distinct text made once: an import's rows nearly always repeat the
-/// dimensions of rows before them, so a row's text is only written into a buffer and looked up. At most
-/// <see cref="MaxKept"/> texts are kept; past that, new texts are made for each row that names them.
+/// dimensions of rows before them, so a row's text is only written into a buffer and looked up. Only texts a
+/// valid row can have are kept (at most <see cref="ObservationValidation.MaxDimensionsLength"/> characters),
+/// at most <see cref="MaxKept"/> of them; past that, new texts are made for each row that names them.
 /// </summary>
 public sealed class DimensionTexts
 {
     public const int MaxKept = 100_000;
 
-    private readonly ArrayBufferWriter<char> _text = new(256);
+    /// <summary>The buffer is made anew after a row whose text needed more (an invalid one), so it does not stay that large.</summary>
+    private const int BufferChars = 4096;
+
     private readonly HashSet<string> _kept = new(StringComparer.Ordinal);
+    private ArrayBufferWriter<char> _text = new(BufferChars);
 
     /// <summary>The canonical text of <paramref name="dimensions"/> (see <see cref="Dimensions"/>).</summary>
     public string Of(IReadOnlyCollection<KeyValuePair<string, string>> dimensions)
@@ -82,7 +86,8 @@ public sealed class DimensionTexts
         Dimensions.Write(dimensions, _text);
         if (_kept.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(_text.WrittenSpan, out var kept)) return kept;
         var text = new string(_text.WrittenSpan);
-        if (_kept.Count < MaxKept) _kept.Add(text);
+        if (text.Length <= ObservationValidation.MaxDimensionsLength && _kept.Count < MaxKept) _kept.Add(text);
+        if (_text.Capacity > BufferChars) _text = new ArrayBufferWriter<char>(BufferChars);
         return text;
     }
 }
