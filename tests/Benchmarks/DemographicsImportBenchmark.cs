@@ -17,8 +17,8 @@ namespace IntegrationServices.Benchmarks;
 /// (which reads the CSV and streams it to ImportObservations over gRPC). Baseline: the same CSV with the
 /// sqlite3 shell's <c>.import</c> into a bare table. Each service import runs on a fresh host and
 /// database after warm-up imports of 20,000 other rows, and the process has run one uncounted import of
-/// every path at full size before, so it measures the service as it runs, not the JIT of its first minutes (the JIT work still done during the import is printed, and the phases the
-/// service records). A second baseline is SQLite's own share of the service's store phase (see
+/// every path at full size before, so it measures the service as it runs, not the JIT of its first minutes
+/// (the JIT work still done during the import is printed, and the phases the service records). A second baseline is SQLite's own share of the service's store phase (see
 /// <see cref="SqliteMoveAloneAsync"/>). All are measured in turn, several runs (default 3), and compared by
 /// their medians: run-to-run variation on this kind of machine is larger than the differences in question.
 /// </summary>

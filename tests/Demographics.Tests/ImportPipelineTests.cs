@@ -27,9 +27,11 @@ public sealed class ImportPipelineTests
         var rows = new CountedRows(Enumerable.Range(0, 40_000).Select(i => Valid(i)));
         var run = ImportPipeline.RunAsync(rows.ReadAsync(), Validation(), spool, Limits(), CancellationToken.None);
 
-        // The receiving half fills the queue and then waits for the validation, held at its first row.
+        // The receiving half fills the queue, and the batch after it, and then waits for the validation, held at
+        // its first row: it takes no row more.
         await spool.Holding.WaitAsync(TimeSpan.FromSeconds(60));
-        await rows.SettledAsync();
+        var queueAndOneBatch = (ImportPipeline.QueuedBatches + 1) * ImportPipeline.BatchRows;
+        await rows.StopsAtAsync(queueAndOneBatch);
         Assert.InRange(rows.Taken, 16 * 1024, 39_999);
         // Far past the idle timeout on the service's clock, while the client would send at once.
         for (var i = 0; i < 12; i++) _clock.Advance(IdleTimeout / 4);
@@ -51,7 +53,7 @@ public sealed class ImportPipelineTests
         var run = ImportPipeline.RunAsync(rows.ReadAsync(), validation, spool, Limits(), CancellationToken.None);
 
         await spool.Holding.WaitAsync(TimeSpan.FromSeconds(60));
-        await rows.SettledAsync();
+        await rows.StopsAtAsync(3);
         // The first batch (the valid row and the first big one) is with the validation; the next big row waits for it.
         Assert.InRange(rows.Taken, 2, 3);
 
@@ -123,17 +125,16 @@ public sealed class ImportPipelineTests
             }
         }
 
-        /// <summary>Waits (in real time, bounded) until no row has been taken for a whole second.</summary>
-        public async Task SettledAsync()
+        /// <summary>
+        /// Waits (in real time, bounded) until <paramref name="count"/> rows have been taken, then a second more, and
+        /// asserts that no row more was taken meanwhile: the receiving half is held, not merely slow.
+        /// </summary>
+        public async Task StopsAtAsync(int count)
         {
             var limit = DateTime.UtcNow.AddSeconds(60);
-            var last = -1;
-            while (Taken != last && DateTime.UtcNow < limit)
-            {
-                last = Taken;
-                await Task.Delay(1000);
-            }
-            Assert.Equal(last, Taken);
+            while (Taken < count && DateTime.UtcNow < limit) await Task.Delay(20);
+            await Task.Delay(1000);
+            Assert.Equal(count, Taken);
         }
     }
 }

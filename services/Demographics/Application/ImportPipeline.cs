@@ -23,13 +23,13 @@ internal sealed record ImportLimits(long MaxRows, TimeSpan IdleTimeout, TimeProv
 internal static class ImportPipeline
 {
     /// <summary>A batch is handed over at this many rows, or at <see cref="BatchChars"/>, whichever comes first.</summary>
-    private const int BatchRows = 1024;
+    internal const int BatchRows = 1024;
 
     /// <summary>Characters of text (names, comment, dimensions, what the reader found wrong) that close a batch.</summary>
     private const int BatchChars = 128 * 1024;
 
     /// <summary>How many full batches may wait between the halves (enough to ride out a pause of either side).</summary>
-    private const int QueuedBatches = 16;
+    internal const int QueuedBatches = 16;
 
     /// <summary>
     /// Validates every row and spools the valid ones while no row is bad. Returns when the rows have ended and
