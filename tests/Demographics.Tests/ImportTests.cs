@@ -173,6 +173,53 @@ public sealed class ImportTests : DemographicsTest
     private static Google.Protobuf.Collections.MapField<string, string> Part(string part) => new() { ["part"] = part };
 
     [Fact]
+    public async Task An_imports_rows_and_new_series_hold_every_reference_that_its_write_transaction_does_not_check()
+    {
+        // Two imports: the second revises series of the first and adds new ones, of other indicators and areas,
+        // and more rows than one block of the multi-row insert.
+        await ImportAsync(Client(Roles.Statistics), Enumerable.Range(0, 40).Select(i =>
+            Obs("population_total", "0", D(2000 + i, 12, 31), i, dimensions: ("part", (i % 4).ToString(CultureInfo.InvariantCulture)))));
+        string[] indicators = ["population_total", "foreign_nationals"];
+        string[] areas = ["0", "120", "221"];
+        await ImportAsync(Client(Roles.Statistics), Enumerable.Range(0, 300).Select(i =>
+            Obs(indicators[i % 2], areas[i / 2 % 3], D(2000 + i / 6 % 50, 12, 31), i, dimensions: ("part", (i / 6 / 50).ToString(CultureInfo.InvariantCulture)))));
+
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabaseFile}");
+        await db.OpenAsync();
+        await using (var check = db.CreateCommand())
+        {
+            check.CommandText = "PRAGMA foreign_key_check";
+            await using var violations = await check.ExecuteReaderAsync();
+            Assert.False(await violations.ReadAsync(), "a stored row names a series, batch, indicator or area that does not exist");
+        }
+        await using (var count = db.CreateCommand())
+        {
+            count.CommandText = "SELECT count(*), count(DISTINCT series_id), count(DISTINCT batch_id) FROM observations WHERE reference_date >= '2000-01-01'";
+            await using var counts = await count.ExecuteReaderAsync();
+            Assert.True(await counts.ReadAsync());
+            // 4 series of the first import, 5 new ones (population_total of area 0, part 0, is one of the 4).
+            Assert.Equal((340L, 9L, 2L), (counts.GetInt64(0), counts.GetInt64(1), counts.GetInt64(2)));
+        }
+
+        // The connections the writers share check references again: whichever of them the imports used.
+        var database = Host.Services.GetRequiredService<ServiceDefaults.Storage.Database>();
+        var writers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => database.OpenAsync(CancellationToken.None)));
+        try
+        {
+            foreach (var writer in writers)
+            {
+                await using var pragma = writer.CreateCommand();
+                pragma.CommandText = "PRAGMA foreign_keys";
+                Assert.Equal(1L, await pragma.ExecuteScalarAsync());
+            }
+        }
+        finally
+        {
+            foreach (var writer in writers) await writer.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Dimensions_longer_than_700_characters_as_json_are_rejected_and_700_are_stored()
     {
         // 700 is what SQL Server's series key can hold (migration 0003); {"note":"…"} adds 11 characters.
