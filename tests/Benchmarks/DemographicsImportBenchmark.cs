@@ -170,8 +170,9 @@ public static class DemographicsImportBenchmark
     /// <summary>
     /// SQLite's own share of the service's import, the floor under its store phase: the import's new series and
     /// its rows, already parsed and keyed (prepared untimed in a fresh, migrated database of the service), written
-    /// into the service's series and observations tables in one transaction, foreign keys unchecked as in the service's
-    /// import transaction (<c>ImportConnection</c>). No validation, no spool, no client, no lookups: what is left when everything but SQLite is free.
+    /// into the service's series and observations tables in one transaction, foreign keys unchecked as in the
+    /// service's import transaction (<c>ImportConnection</c>). No validation, no spool, no client, no lookups:
+    /// what is left when everything but SQLite is free.
     /// </summary>
     private static async Task<(TimeSpan Elapsed, TimeSpan Cpu)?> SqliteMoveAloneAsync(string csv, string dataDirectory)
     {

@@ -173,6 +173,27 @@ public sealed class ImportTests : DemographicsTest
     private static Google.Protobuf.Collections.MapField<string, string> Part(string part) => new() { ["part"] = part };
 
     [Fact]
+    public async Task A_new_series_whose_area_is_gone_from_the_catalogue_when_it_is_stored_fails_the_import_and_stores_nothing()
+    {
+        await Client(Roles.Statistics).CreateAreaAsync(new CreateAreaRequest
+        {
+            Area = new Area { Code = "950", Title = "Neuer Bezirk", Kind = AreaKind.District, Parent = "areas/0" },
+        });
+        // The area vanishes at the moment the import adds its series there: after the validation found it, inside
+        // the write transaction, which checks no foreign key.
+        await ExecuteSqliteAsync("CREATE TRIGGER lose_area BEFORE INSERT ON series WHEN NEW.area_id = '950' BEGIN DELETE FROM areas WHERE id = '950'; END");
+
+        var e = await Rpc.FailsAsync(StatusCode.Internal, () => ImportAsync(Client(Roles.Statistics),
+            [Obs("population_total", "0", D(2020, 12, 31), 1), Obs("population_total", "950", D(2020, 12, 31), 5)]));
+        Assert.Contains("correlation id", e.Status.Detail);
+        Assert.Empty((await Client().ListObservationsAsync(new ListObservationsRequest())).Observations);
+        Assert.Contains(await AreaNamesAsync(), name => name == "areas/950"); // the transaction, the trigger's delete with it, rolled back
+    }
+
+    private async Task<List<string>> AreaNamesAsync() =>
+        (await Client().ListAreasAsync(new ListAreasRequest { PageSize = 1000 })).Areas.Select(a => a.Name).ToList();
+
+    [Fact]
     public async Task An_imports_rows_and_new_series_hold_every_reference_that_its_write_transaction_does_not_check()
     {
         // Two imports: the second revises series of the first and adds new ones, of other indicators and areas,
@@ -182,7 +203,7 @@ public sealed class ImportTests : DemographicsTest
         string[] indicators = ["population_total", "foreign_nationals"];
         string[] areas = ["0", "120", "221"];
         await ImportAsync(Client(Roles.Statistics), Enumerable.Range(0, 300).Select(i =>
-            Obs(indicators[i % 2], areas[i / 2 % 3], D(2000 + i / 6 % 50, 12, 31), i, dimensions: ("part", (i / 6 / 50).ToString(CultureInfo.InvariantCulture)))));
+            Obs(indicators[i % 2], areas[i / 2 % 3], D(2000 + i / 6 % 50, 12, 31), i, dimensions: ("part", "0"))));
 
         await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabaseFile}");
         await db.OpenAsync();
@@ -201,7 +222,7 @@ public sealed class ImportTests : DemographicsTest
             Assert.Equal((340L, 9L, 2L), (counts.GetInt64(0), counts.GetInt64(1), counts.GetInt64(2)));
         }
 
-        // The connections the writers share check references again: whichever of them the imports used.
+        // The writers' pooled connections check references again, whichever of them the imports used.
         var database = Host.Services.GetRequiredService<ServiceDefaults.Storage.Database>();
         var writers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => database.OpenAsync(CancellationToken.None)));
         try

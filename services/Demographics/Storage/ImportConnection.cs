@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using IntegrationServices.ServiceDefaults.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -11,6 +12,7 @@ namespace IntegrationServices.Demographics.Storage;
 /// so no client can hold a lock by sending slowly; then <see cref="BeginWriteAsync"/> begins the short write
 /// transaction that moves the spool in, and <see cref="CommitAsync"/> ends it. Disposing without committing
 /// rolls everything back.
+/// <para>SQLite: the write transaction checks no foreign key (see <see cref="BeginWriteAsync"/>).</para>
 /// <para>SQLite: the commit leaves the WAL checkpoint to <see cref="WalCheckpointer"/>, in the background (a
 /// large import's commit would otherwise copy the whole log into the database file before it returns).</para>
 /// </summary>
@@ -21,6 +23,7 @@ public sealed class ImportConnection : IAsyncDisposable
     private readonly WalCheckpointer _checkpointer;
     private readonly int _timeout;
     private DbTransaction? _transaction;
+    private bool _foreignKeysChecked; // SQLite: the connection checked foreign keys before the write transaction
 
     private ImportConnection(DbConnection connection, IDisposable? deferredCheckpoint, WalCheckpointer checkpointer, int timeout)
     {
@@ -48,30 +51,34 @@ public sealed class ImportConnection : IAsyncDisposable
     /// <summary>
     /// Ends the spooling phase and begins the write transaction (SQLite: IMMEDIATE, writers wait for each other
     /// here, never while a client sends). Does nothing when it has begun already.
-    /// <para>SQLite: the transaction checks no foreign key (<see cref="UncheckedReferences"/>).</para>
+    /// <para>SQLite: nothing written in the transaction is checked for its foreign keys. The checks cost a lookup
+    /// of the series and of the batch for every row, about a fifth of SQLite's work in a large import, and
+    /// could not fail: a row names a series and the batch that the same transaction found or added with the
+    /// write lock held. The series an import adds are checked against the catalogue once, by the spool's move.
+    /// The setting is the connection's, made before the transaction (SQLite ignores it inside one), and
+    /// disposing sets it back before the connection returns to the pool.</para>
     /// </summary>
     public async Task BeginWriteAsync(CancellationToken ct)
     {
         if (_transaction is not null) return;
-        if (_connection is SqliteConnection)
+        if (_connection is SqliteConnection sqlite)
         {
-            await using var command = _connection.CreateCommand();
-            command.CommandText = UncheckedReferences;
-            await command.ExecuteNonQueryAsync(ct);
+            _foreignKeysChecked = Convert.ToInt64(await PragmaAsync(sqlite, ForeignKeys, ct), CultureInfo.InvariantCulture) == 1;
+            await PragmaAsync(sqlite, ForeignKeysOff, ct);
         }
         _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
     }
 
-    /// <summary>
-    /// An import's write transaction on SQLite runs without foreign key checks, which cost a lookup of the
-    /// series and of the batch for every row written, a quarter of SQLite's work in a large import. Every
-    /// reference it writes holds without them: a row names a series and the batch that the same transaction
-    /// found or added, with the write lock held; a new series names an indicator and an area the validation
-    /// found in the catalogue, which never deletes an entry. The setting is the connection's (it cannot
-    /// change inside a transaction), and lasts until the connection is opened again: Microsoft.Data.Sqlite sets
-    /// <c>foreign_keys</c> on every open when the connection string asks for it, as the service's does.
-    /// </summary>
-    private const string UncheckedReferences = "PRAGMA foreign_keys = OFF";
+    private const string ForeignKeys = "PRAGMA foreign_keys";
+    private const string ForeignKeysOff = "PRAGMA foreign_keys = OFF";
+    private const string ForeignKeysOn = "PRAGMA foreign_keys = ON";
+
+    /// <summary>A pragma on its own command, not one the connection keeps prepared: it runs once per import.</summary>
+    private static async Task<object?> PragmaAsync(SqliteConnection connection, string pragma, CancellationToken ct)
+    {
+        await using var command = new SqliteCommand(pragma, connection);
+        return await command.ExecuteScalarAsync(ct);
+    }
 
     /// <summary>Commits the write transaction, then asks for the checkpoint the commit left out.</summary>
     public async Task CommitAsync(CancellationToken ct)
@@ -83,8 +90,16 @@ public sealed class ImportConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_transaction is not null) await _transaction.DisposeAsync();
-        _deferredCheckpoint?.Dispose(); // the connection goes back to the pool: it checkpoints as usual again
-        await _connection.DisposeAsync();
+        try
+        {
+            if (_transaction is not null) await _transaction.DisposeAsync();
+            // The connection goes back to the pool as it came: checking references and checkpointing as usual.
+            if (_foreignKeysChecked) await PragmaAsync((SqliteConnection)_connection, ForeignKeysOn, CancellationToken.None);
+        }
+        finally
+        {
+            _deferredCheckpoint?.Dispose();
+            await _connection.DisposeAsync();
+        }
     }
 }

@@ -60,14 +60,36 @@ internal sealed class SqliteObservationSpool(ImportConnection connection, Observ
     private long[] StoreSeries(sqlite3 db, CancellationToken ct)
     {
         var ids = new long[_series.Count + 1];
+        long? firstAdded = null;
         using var find = new SqliteStatement(db, SqliteSpoolSql.SeriesId);
         using var add = new SqliteStatement(db, SqliteSpoolSql.InsertSeries);
         foreach (var series in _series)
         {
             if (series.SpoolId!.Value % RowsPerCancellationCheck == 0) ct.ThrowIfCancellationRequested();
-            ids[series.SpoolId!.Value] = WithKey(find, series).QueryInt64() ?? WithKey(add, series).ExecuteReturningRowId();
+            if (WithKey(find, series).QueryInt64() is not { } id)
+            {
+                id = WithKey(add, series).ExecuteReturningRowId();
+                firstAdded ??= id;
+            }
+            ids[series.SpoolId!.Value] = id;
         }
+        if (firstAdded is { } first) CheckCatalogue(db, first);
         return ids;
+    }
+
+    /// <summary>
+    /// The series this import added (ids from <paramref name="firstAdded"/> on: nobody else adds any while the
+    /// transaction holds the write lock) name an indicator and an area the catalogue holds. The validation
+    /// found them there before the transaction began, and the transaction checks no foreign key
+    /// (<see cref="ImportConnection.BeginWriteAsync"/>): this is the one reference it writes whose target it did
+    /// not make itself.
+    /// </summary>
+    private static void CheckCatalogue(sqlite3 db, long firstAdded)
+    {
+        using var check = new SqliteStatement(db, SqliteSpoolSql.SeriesOutsideCatalogue);
+        check.Int64(check.Index("@FirstAdded"), firstAdded);
+        if (check.QueryInt64() is { } series)
+            throw new InvalidOperationException($"The import's new series {series} names an indicator or area that is not in the catalogue; nothing was imported.");
     }
 
     private static SqliteStatement WithKey(SqliteStatement statement, ImportSeries series)

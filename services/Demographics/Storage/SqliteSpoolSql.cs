@@ -19,6 +19,15 @@ internal static class SqliteSpoolSql
         VALUES (@IndicatorId, @AreaId, @Dimensions)
         """;
 
+    /// <summary>A series added from @FirstAdded on whose indicator or area is not in the catalogue, if any.</summary>
+    public const string SeriesOutsideCatalogue = """
+        SELECT s.series_id FROM series AS s
+        WHERE s.series_id >= @FirstAdded
+          AND (NOT EXISTS (SELECT 1 FROM indicators AS i WHERE i.id = s.indicator_id)
+               OR NOT EXISTS (SELECT 1 FROM areas AS a WHERE a.id = s.area_id))
+        LIMIT 1
+        """;
+
     /// <summary>
     /// The insert of <paramref name="rows"/> observations of one batch, numbered parameters: ?1 to ?6 the first
     /// row's series, reference date, value, status, comment and example mark, ?7 to ?12 the second's, and so on;
