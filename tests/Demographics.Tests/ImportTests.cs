@@ -180,13 +180,14 @@ public sealed class ImportTests : DemographicsTest
             Area = new Area { Code = "950", Title = "Neuer Bezirk", Kind = AreaKind.District, Parent = "areas/0" },
         });
         // The area vanishes at the moment the import adds its series there: after the validation found it, inside
-        // the write transaction, which checks no foreign key.
+        // the write transaction, whose insert of the series that follows checks no foreign key.
         await ExecuteSqliteAsync("CREATE TRIGGER lose_area BEFORE INSERT ON series WHEN NEW.area_id = '950' BEGIN DELETE FROM areas WHERE id = '950'; END");
 
         var e = await Rpc.FailsAsync(StatusCode.Internal, () => ImportAsync(Client(Roles.Statistics),
             [Obs("population_total", "0", D(2020, 12, 31), 1), Obs("population_total", "950", D(2020, 12, 31), 5)]));
         Assert.Contains("correlation id", e.Status.Detail);
         Assert.Empty((await Client().ListObservationsAsync(new ListObservationsRequest())).Observations);
+        Assert.DoesNotContain((await Client(Roles.Admin).ListAuditRecordsAsync(new ListAuditRecordsRequest())).AuditRecords, r => r.Resource == "observations");
         Assert.Contains(await AreaNamesAsync(), name => name == "areas/950"); // the transaction, the trigger's delete with it, rolled back
     }
 
@@ -221,24 +222,49 @@ public sealed class ImportTests : DemographicsTest
             // 4 series of the first import, 5 new ones (population_total of area 0, part 0, is one of the 4).
             Assert.Equal((340L, 9L, 2L), (counts.GetInt64(0), counts.GetInt64(1), counts.GetInt64(2)));
         }
+    }
 
-        // The writers' pooled connections check references again, whichever of them the imports used.
-        var database = Host.Services.GetRequiredService<ServiceDefaults.Storage.Database>();
-        var writers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => database.OpenAsync(CancellationToken.None)));
+    [Fact]
+    public async Task The_imports_connection_goes_back_to_the_pool_checking_foreign_keys_even_where_only_sqlite_set_them()
+    {
+        // A connection string without "Foreign Keys": Microsoft.Data.Sqlite leaves the setting alone on open, and
+        // SQLite's own default (on, in the bundled build) is all there is. The import must hand it back as it was.
+        var directory = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        await using var host = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = $"Data Source={Path.Combine(directory, "demographics.db")}",
+        }, directory);
+        var database = host.Services.GetRequiredService<ServiceDefaults.Storage.Database>();
+        Assert.Equal([1L], await ForeignKeysOfPooledWritersAsync(database, count: 1));
+
+        await ImportAsync(new DemographicsClient(host.As(Roles.Statistics)), ManyRows(100));
+
+        // Whichever pooled connection the import used is among these.
+        Assert.All(await ForeignKeysOfPooledWritersAsync(database, count: 8), setting => Assert.Equal(1L, setting));
+    }
+
+    /// <summary><c>PRAGMA foreign_keys</c> of <paramref name="count"/> writers' connections, open at once.</summary>
+    private static async Task<List<long>> ForeignKeysOfPooledWritersAsync(ServiceDefaults.Storage.Database database, int count)
+    {
+        var writers = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => database.OpenAsync(CancellationToken.None)));
         try
         {
+            var settings = new List<long>();
             foreach (var writer in writers)
             {
                 await using var pragma = writer.CreateCommand();
                 pragma.CommandText = "PRAGMA foreign_keys";
-                Assert.Equal(1L, await pragma.ExecuteScalarAsync());
+                settings.Add((long)(await pragma.ExecuteScalarAsync())!);
             }
+            return settings;
         }
         finally
         {
             foreach (var writer in writers) await writer.DisposeAsync();
         }
     }
+
 
     [Fact]
     public async Task Dimensions_longer_than_700_characters_as_json_are_rejected_and_700_are_stored()

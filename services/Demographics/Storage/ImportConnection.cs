@@ -1,6 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using System.Globalization;
 using IntegrationServices.ServiceDefaults.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -52,18 +51,20 @@ public sealed class ImportConnection : IAsyncDisposable
     /// Ends the spooling phase and begins the write transaction (SQLite: IMMEDIATE, writers wait for each other
     /// here, never while a client sends). Does nothing when it has begun already.
     /// <para>SQLite: nothing written in the transaction is checked for its foreign keys. The checks cost a lookup
-    /// of the series and of the batch for every row, about a fifth of SQLite's work in a large import, and
+    /// of the series and of the batch for every row, up to a fifth of SQLite's work in a large import, and
     /// could not fail: a row names a series and the batch that the same transaction found or added with the
     /// write lock held. The series an import adds are checked against the catalogue once, by the spool's move.
     /// The setting is the connection's, made before the transaction (SQLite ignores it inside one), and
-    /// disposing sets it back before the connection returns to the pool.</para>
+    /// disposing sets it back before the connection returns to the pool (Microsoft.Data.Sqlite sets it on open
+    /// only when the connection string names it).</para>
     /// </summary>
     public async Task BeginWriteAsync(CancellationToken ct)
     {
         if (_transaction is not null) return;
         if (_connection is SqliteConnection sqlite)
         {
-            _foreignKeysChecked = Convert.ToInt64(await PragmaAsync(sqlite, ForeignKeys, ct), CultureInfo.InvariantCulture) == 1;
+            // Read once: a second call after a failed begin finds the setting off already.
+            if (!_foreignKeysChecked) _foreignKeysChecked = await PragmaAsync(sqlite, ForeignKeys, ct) is 1L;
             await PragmaAsync(sqlite, ForeignKeysOff, ct);
         }
         _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
