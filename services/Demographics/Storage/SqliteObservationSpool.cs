@@ -80,10 +80,9 @@ internal sealed class SqliteObservationSpool(ImportConnection connection, Observ
     /// <summary>
     /// The series this import added (ids from <paramref name="firstAdded"/> on: a new id is the largest plus one,
     /// no series is ever deleted, and nobody else adds any while the transaction holds the write lock) name an
-    /// indicator and an area the catalogue holds. The validation
-    /// found them there before the transaction began, and the transaction checks no foreign key
-    /// (<see cref="ImportConnection.BeginWriteAsync"/>): this is the one reference it writes whose target it did
-    /// not make itself.
+    /// indicator and an area the catalogue holds. The validation found them there before the transaction began,
+    /// and the transaction checks no foreign key (<see cref="ImportConnection.BeginWriteAsync"/>): this is the
+    /// one reference it writes whose target it did not make itself.
     /// </summary>
     private static void CheckCatalogue(sqlite3 db, long firstAdded)
     {
