@@ -18,8 +18,8 @@ namespace IntegrationServices.Benchmarks;
 /// sqlite3 shell's <c>.import</c> into a bare table. Each service import runs on a fresh host and
 /// database after warm-up imports of 20,000 other rows, and the process has run one uncounted import of
 /// every path at full size before, so it measures the service as it runs, not the JIT of its first minutes
-/// (the JIT work still done during the import is printed, and the phases the service records). A second baseline is SQLite's own share of the service's store phase (see
-/// <see cref="SqliteMoveAloneAsync"/>). All are measured in turn, several runs (default 3), and compared by
+/// (the JIT work still done during the import is printed, and the phases the service records). A second
+/// baseline is SQLite's own share of the service's store phase (see <see cref="SqliteMoveAloneAsync"/>). All are measured in turn, several runs (default 3), and compared by
 /// their medians: run-to-run variation on this kind of machine is larger than the differences in question.
 /// </summary>
 public static class DemographicsImportBenchmark
@@ -56,17 +56,21 @@ public static class DemographicsImportBenchmark
             var moveAlone = new List<TimeSpan>();
             var baselineCpu = new List<TimeSpan>();
             var measured = paths.Select(_ => new List<Measurement>()).ToArray();
+            // One service import on a fresh host and database; null (the problem printed) when it failed.
+            async Task<Measurement?> ImportAsync((string Name, string Folder, Func<string, DemographicsUrls, Task<string?>> Import) path, int run)
+            {
+                var (m, problem) = await ServiceImportAsync(csv, warmUp, Path.Combine(directory, $"{path.Folder}-{run}"), path.Import);
+                if (problem is null) return m;
+                Console.Error.WriteLine($"{path.Name} failed: {problem}");
+                return null;
+            }
+
             // One import of every path at full size first, not counted: the small warm-up imports leave code that
             // only a large import runs hot to the JIT of the first measured run (it spent 1 to 3 s of CPU there).
             foreach (var path in paths)
             {
-                var (m, problem) = await ServiceImportAsync(csv, warmUp, Path.Combine(directory, $"{path.Folder}-0"), path.Import);
-                if (problem is not null)
-                {
-                    Console.Error.WriteLine($"{path.Name} failed: {problem}");
-                    return 1;
-                }
-                Console.WriteLine($"warm-up: {path.Name,-34} {m!.Elapsed.TotalSeconds,6:F2} s (not counted; of its CPU {m.Jit.TotalSeconds:F2} s JIT)");
+                if (await ImportAsync(path, run: 0) is not { } m) return 1;
+                Console.WriteLine($"warm-up: {path.Name,-34} {m.Elapsed.TotalSeconds,6:F2} s (not counted; of its CPU {m.Jit.TotalSeconds:F2} s JIT)");
             }
             for (var run = 1; run <= runs; run++)
             {
@@ -81,14 +85,9 @@ public static class DemographicsImportBenchmark
                 Console.WriteLine($"run {run}: {MoveAlone,-34} {moveTime.TotalSeconds,6:F2} s {Rate(moveTime),10:N0} rows/s  (CPU {moveCpu.TotalSeconds:F1} s)");
                 for (var p = 0; p < paths.Length; p++)
                 {
-                    var (m, problem) = await ServiceImportAsync(csv, warmUp, Path.Combine(directory, $"{paths[p].Folder}-{run}"), paths[p].Import);
-                    if (problem is not null)
-                    {
-                        Console.Error.WriteLine($"{paths[p].Name} failed: {problem}");
-                        return 1;
-                    }
-                    measured[p].Add(m!);
-                    Console.WriteLine($"run {run}: {paths[p].Name,-34} {m!.Elapsed.TotalSeconds,6:F2} s {Rate(m.Elapsed),10:N0} rows/s" +
+                    if (await ImportAsync(paths[p], run) is not { } m) return 1;
+                    measured[p].Add(m);
+                    Console.WriteLine($"run {run}: {paths[p].Name,-34} {m.Elapsed.TotalSeconds,6:F2} s {Rate(m.Elapsed),10:N0} rows/s" +
                                       $"  (CPU {m.Cpu.TotalSeconds:F1} s, of it JIT {m.Jit.TotalSeconds:F2} s; peak working set of the process during the import {m.PeakMegabytes:N0} MB;" +
                                       $" phases: {string.Join(", ", m.Phases.Select(p => $"{p.Name} {p.Seconds:F2} s"))})");
                 }
@@ -106,8 +105,9 @@ public static class DemographicsImportBenchmark
                                   $" CPU time: shell / service {Median(baselineCpu).TotalSeconds / Median(measured[p].Select(m => m.Cpu).ToList()).TotalSeconds:F2})");
             }
             Console.WriteLine("The move alone: the import's new series and its rows, parsed and keyed, written by SQLite into the " +
-                              "service's tables (their indexes; foreign keys unchecked, as in the service's import) in one transaction: the floor under the service's " +
-                              "store phase, which cannot begin before the last row is received and validated.");
+                              "service's tables (their indexes; foreign keys unchecked, as in the service's import) in one " +
+                              "transaction: the floor under the service's store phase, which cannot begin before the last row is " +
+                              "received and validated.");
             return 0;
         }
         finally
