@@ -11,8 +11,9 @@ namespace IntegrationServices.Demographics.Tests;
 /// <summary>
 /// The receiving phase of an import with its validating half held up (a spool that waits, as a slow SQL Server
 /// staging write would): the receiving half stops taking rows once the queue between them is full, an
-/// oversized row is not queued beside others, and the wait does not count as the client's idle time. The
-/// composition has no seam to hold the spool, so these run the pipeline itself with the real validation.
+/// oversized row is not queued beside others, and the wait does not count as the client's idle time; and the
+/// idle limit itself, for a client that sends slowly and then stops. The composition has no seam to hold the
+/// spool, so these run the pipeline itself with the real validation.
 /// </summary>
 public sealed class ImportPipelineTests
 {
@@ -64,6 +65,31 @@ public sealed class ImportPipelineTests
         Assert.All(validation.Violations, v => Assert.EndsWith("].comment", v.Field));
     }
 
+    [Fact]
+    public async Task A_client_sending_rows_slowly_within_the_idle_timeout_is_not_cut_off_and_ends_once_it_has_been_quiet_for_it()
+    {
+        var spool = new HeldSpool();
+        spool.Release();
+        var client = new SlowClient();
+        var run = ImportPipeline.RunAsync(client.ReadAsync(), Validation(), spool, Limits(), CancellationToken.None);
+
+        // A row every three quarters of the timeout, for five timeouts: never quiet for a whole timeout.
+        for (var i = 0; i < 7; i++)
+        {
+            await client.SendAsync(Valid(i));
+            for (var step = 0; step < 3; step++) _clock.Advance(IdleTimeout / 4);
+            Assert.False(run.IsCompleted, $"the import ended {0.75 * (i + 1):F2} timeouts in, three quarters of a timeout after its last row");
+        }
+        // Then quiet: ended between one and one and a quarter timeouts after the last row.
+        for (var step = 0; step < 2 && !run.IsCompleted; step++)
+        {
+            _clock.Advance(IdleTimeout / 4);
+            await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(2)));
+        }
+        var e = await Assert.ThrowsAsync<ServiceDefaults.Errors.ServiceException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("IMPORT_IDLE_TIMEOUT", e.Reason);
+    }
+
     private ImportLimits Limits() => new(MaxRows: 1_000_000, IdleTimeout, _clock);
 
     private static ObservationValidation Validation() => new(
@@ -74,7 +100,7 @@ public sealed class ImportPipelineTests
         });
 
     /// <summary>Row <paramref name="i"/>: its own series and date, so that no two rows are duplicates.</summary>
-    private static ImportRow Valid(int i, string? comment = null) => new(i,
+    private static ImportRow Valid(int i, string? comment = null) => ImportRow.Of(i,
         DemographicsTest.Obs("population_total", "0", new Google.Type.Date { Year = 1000 + i % 1000, Month = 12, Day = 31 }, i, comment,
             ("part", (i / 1000).ToString(CultureInfo.InvariantCulture))));
 
@@ -104,6 +130,29 @@ public sealed class ImportPipelineTests
         public override Task MoveAsync(long batchId, CancellationToken ct) => Task.CompletedTask;
 
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A client that sends each row when the test says so; <see cref="SendAsync"/> returns once the import has taken it.</summary>
+    private sealed class SlowClient
+    {
+        private readonly System.Threading.Channels.Channel<ImportRow> _rows = System.Threading.Channels.Channel.CreateUnbounded<ImportRow>();
+        private readonly System.Threading.Channels.Channel<ImportRow> _taken = System.Threading.Channels.Channel.CreateUnbounded<ImportRow>();
+
+        public async Task SendAsync(ImportRow row)
+        {
+            await _rows.Writer.WriteAsync(row);
+            Assert.Same(row, await _taken.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        /// <summary>The import asks for the next row only when it is done with the one before: then that one counts as taken.</summary>
+        public async IAsyncEnumerable<ImportRow> ReadAsync([EnumeratorCancellation] CancellationToken ct = default)
+        {
+            await foreach (var row in _rows.Reader.ReadAllAsync(ct))
+            {
+                yield return row;
+                _taken.Writer.TryWrite(row);
+            }
+        }
     }
 
     /// <summary>A client that sends its rows as fast as they are taken, counting how many were taken.</summary>
