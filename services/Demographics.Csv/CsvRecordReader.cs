@@ -31,7 +31,8 @@ public sealed class CsvRecordReader(TextReader reader)
     private readonly char[] _buffer = new char[64 * 1024];
     private readonly StringBuilder _field = new();
     private readonly List<string> _fields = [];
-    private readonly List<HashSet<string>> _kept = [];
+    // Each column's kept texts, looked up by span (the lookup is made once: making it checks the comparer's type).
+    private readonly List<HashSet<string>.AlternateLookup<ReadOnlySpan<char>>> _kept = [];
     private readonly List<int> _oversized = [];
     private int _start, _end;
     private bool _endOfInput;
@@ -169,11 +170,11 @@ public sealed class CsvRecordReader(TextReader reader)
     {
         if (field.Length == 0) return "";
         if (field.Length > MaxKeptLength || FieldCount >= KeptColumns) return field.ToString();
-        while (_kept.Count <= FieldCount) _kept.Add(new HashSet<string>(StringComparer.Ordinal));
+        while (_kept.Count <= FieldCount) _kept.Add(new HashSet<string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>());
         var column = _kept[FieldCount];
-        if (column.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(field, out var kept)) return kept;
+        if (column.TryGetValue(field, out var kept)) return kept;
         var text = field.ToString();
-        if (column.Count < KeptTextsPerColumn) column.Add(text);
+        if (column.Set.Count < KeptTextsPerColumn) column.Set.Add(text);
         return text;
     }
 

@@ -9,11 +9,25 @@ public sealed record CsvViolation(string Field, string Description);
 
 /// <summary>
 /// One data row: its 0-based index among the data rows (the index the import reports, as in
-/// <c>observations[index]</c>), the line it starts on, the observation, and what could not be read.
-/// A field that could not be read is left in a state the import's validation rejects (empty name, unset
-/// date, NaN value, undefined status), so a row with a parse problem can never be imported.
+/// <c>observations[index]</c>), the line it starts on, the observation's fields, and what could not be read.
+/// A field that could not be read is left in a state the import's validation rejects (empty name, no
+/// date, NaN value, undefined status), so a row with a parse problem can never be imported. The fields
+/// are plain values, not a message: the service validates them as they are, the command line sends
+/// <see cref="ToObservation"/>.
 /// </summary>
-public sealed record ObservationCsvRow(int Index, int Line, Observation Observation, IReadOnlyList<CsvViolation> Violations);
+public sealed record ObservationCsvRow(int Index, int Line, string Indicator, string Area, DateOnly? ReferenceDate, double Value,
+    ObservationStatus Status, string Comment, bool Example, IReadOnlyList<KeyValuePair<string, string>> Dimensions,
+    IReadOnlyList<CsvViolation> Violations)
+{
+    /// <summary>The row as the gRPC import's message.</summary>
+    public Observation ToObservation()
+    {
+        var o = new Observation { Indicator = Indicator, Area = Area, Value = Value, Status = Status, Comment = Comment, Example = Example };
+        if (ReferenceDate is { } d) o.ReferenceDate = new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day };
+        foreach (var (key, value) in Dimensions) o.Dimensions[key] = value;
+        return o;
+    }
+}
 
 /// <summary>The header is unusable (missing, unknown or repeated columns): nothing can be read.</summary>
 public sealed class ObservationCsvHeaderException(IReadOnlyList<CsvViolation> violations)
@@ -53,7 +67,7 @@ public static class ObservationCsv
     }
 
     private sealed record ColumnMap(int Indicator, int Area, int ReferenceDate, int Value, int Status, int Comment, int Example,
-        IReadOnlyList<(int Column, string Key)> Dimensions)
+        (int Column, string Key)[] Dimensions)
     {
         /// <summary>The field path a column's cell is reported under ("value", "dimensions[sex]").</summary>
         public string FieldOf(int column) =>
@@ -96,10 +110,11 @@ public static class ObservationCsv
             violations.Add(new("header", $"the required column '{required}' is missing"));
         if (violations.Count > 0) throw new ObservationCsvHeaderException(violations);
         return new ColumnMap(positions["indicator"], positions["area"], positions["reference_date"], positions["value"],
-            positions.GetValueOrDefault("status", -1), positions.GetValueOrDefault("comment", -1), positions.GetValueOrDefault("example", -1), dimensions);
+            positions.GetValueOrDefault("status", -1), positions.GetValueOrDefault("comment", -1), positions.GetValueOrDefault("example", -1), [.. dimensions]);
     }
 
     private static readonly IReadOnlyList<CsvViolation> NoViolations = [];
+    private static readonly KeyValuePair<string, string>[] NoDimensions = [];
 
     private static ObservationCsvRow Row(int index, CsvRecordReader records, List<string> record, int columnCount, ColumnMap map)
     {
@@ -110,45 +125,55 @@ public static class ObservationCsv
             var path = FieldOf(index, field);
             if (violations?.Any(v => v.Field == path) != true) (violations ??= []).Add(new(path, description)); // the first word on a field stands
         }
-        var observation = new Observation { Value = double.NaN, Status = (ObservationStatus)(-1) };
         if (records.FieldCount != columnCount)
         {
             Add("row", $"line {line}: has {records.FieldCount} fields, the header has {columnCount}");
-            return new ObservationCsvRow(index, line, observation, violations!);
+            return new ObservationCsvRow(index, line, "", "", null, double.NaN, (ObservationStatus)(-1), "", false, NoDimensions, violations!);
         }
         // A cell too long to be valid was not kept (it reads as empty): say so, in place of what its emptiness would cause.
         foreach (var column in records.OversizedFields)
             Add(map.FieldOf(column), $"line {line}: longer than {CsvRecordReader.MaxFieldLength} characters; it was not read");
 
-        observation.Indicator = record[map.Indicator].Trim();
-        observation.Area = record[map.Area].Trim();
-
         var date = record[map.ReferenceDate].Trim();
-        if (TryParseDate(date, out var referenceDate))
-            observation.ReferenceDate = new Google.Type.Date { Year = referenceDate.Year, Month = referenceDate.Month, Day = referenceDate.Day };
-        else
-            Add("reference_date", $"line {line}: '{date}' is not a date (yyyy-MM-dd)");
+        DateOnly? referenceDate = null;
+        if (TryParseDate(date, out var parsedDate)) referenceDate = parsedDate;
+        else Add("reference_date", $"line {line}: '{date}' is not a date (yyyy-MM-dd)");
 
         var value = record[map.Value].Trim();
-        if (double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
-                CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
-            observation.Value = number;
-        else
+        var number = double.NaN;
+        if (!double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+                CultureInfo.InvariantCulture, out number) || !double.IsFinite(number))
+        {
+            number = double.NaN;
             Add("value", $"line {line}: '{value}' is not a number (use '.' as decimal separator, no thousands separator)");
+        }
 
-        var status = map.Status >= 0 ? record[map.Status].Trim() : "";
-        if (TryParseStatus(status, out var parsed)) observation.Status = parsed;
-        else Add("status", $"line {line}: '{status}' is not a status (FINAL, PROVISIONAL, ESTIMATED)");
+        var statusText = map.Status >= 0 ? record[map.Status].Trim() : "";
+        if (!TryParseStatus(statusText, out var status))
+        {
+            status = (ObservationStatus)(-1);
+            Add("status", $"line {line}: '{statusText}' is not a status (FINAL, PROVISIONAL, ESTIMATED)");
+        }
 
-        if (map.Comment >= 0) observation.Comment = record[map.Comment];
         var example = map.Example >= 0 ? record[map.Example].Trim() : "";
-        if (TryParseExample(example, out var isExample)) observation.Example = isExample;
-        else Add("example", $"line {line}: '{example}' is not true or false (also 1 or 0; empty = false)");
-        foreach (var (column, key) in map.Dimensions)
-            if (record[column].Trim() is { Length: > 0 } dimension)
-                observation.Dimensions[key] = dimension;
+        if (!TryParseExample(example, out var isExample)) Add("example", $"line {line}: '{example}' is not true or false (also 1 or 0; empty = false)");
 
-        return new ObservationCsvRow(index, line, observation, violations ?? NoViolations);
+        return new ObservationCsvRow(index, line, record[map.Indicator].Trim(), record[map.Area].Trim(), referenceDate, number, status,
+            map.Comment >= 0 ? record[map.Comment] : "", isExample, Dimensions(record, map), violations ?? NoViolations);
+    }
+
+    /// <summary>The row's dimensions: the non-empty cells of the dim.&lt;key&gt; columns.</summary>
+    private static KeyValuePair<string, string>[] Dimensions(List<string> record, ColumnMap map)
+    {
+        var count = 0;
+        foreach (var (column, _) in map.Dimensions)
+            if (!record[column].AsSpan().Trim().IsEmpty) count++;
+        if (count == 0) return NoDimensions;
+        var dimensions = new KeyValuePair<string, string>[count];
+        count = 0;
+        foreach (var (column, key) in map.Dimensions)
+            if (record[column].Trim() is { Length: > 0 } value) dimensions[count++] = new(key, value);
+        return dimensions;
     }
 
     /// <summary>Exactly yyyy-MM-dd and a real calendar day (what DateOnly.TryParseExact accepts, at a fraction of its cost).</summary>
@@ -179,7 +204,7 @@ public static class ObservationCsv
         status = ObservationStatus.Unspecified;
         if (text.Length == 0) return true;
         foreach (var (name, candidate) in Statuses)
-            if (text.Equals(name, StringComparison.OrdinalIgnoreCase))
+            if (text == name || text.Equals(name, StringComparison.OrdinalIgnoreCase)) // the names as written first: nearly every file has them so
             {
                 status = candidate;
                 return true;
@@ -195,5 +220,5 @@ public static class ObservationCsv
     }
 
     private static readonly (string Name, ObservationStatus Status)[] Statuses =
-        [.. new[] { ObservationStatus.Final, ObservationStatus.Provisional, ObservationStatus.Estimated }.Select(s => (s.ToString(), s))];
+        [.. new[] { ObservationStatus.Final, ObservationStatus.Provisional, ObservationStatus.Estimated }.Select(s => (s.ToString().ToUpperInvariant(), s))];
 }

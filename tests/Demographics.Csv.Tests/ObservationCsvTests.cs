@@ -20,12 +20,12 @@ public sealed class ObservationCsvTests
         var rows = await ReadAsync(Good);
         Assert.Equal(3, rows.Count);
         Assert.All(rows, r => Assert.Empty(r.Violations));
-        Assert.Equal("belegt, Quelle: \"Zeitung\"", rows[0].Observation.Comment);
-        Assert.Empty(rows[0].Observation.Dimensions);
-        Assert.Equal("f", rows[1].Observation.Dimensions["sex"]);
-        Assert.Equal(ObservationStatus.Estimated, rows[1].Observation.Status);
-        Assert.Equal(5500.5, rows[2].Observation.Value);
-        Assert.Equal("zwei\nZeilen", rows[2].Observation.Comment.ReplaceLineEndings("\n"));
+        Assert.Equal("belegt, Quelle: \"Zeitung\"", rows[0].ToObservation().Comment);
+        Assert.Empty(rows[0].ToObservation().Dimensions);
+        Assert.Equal("f", rows[1].ToObservation().Dimensions["sex"]);
+        Assert.Equal(ObservationStatus.Estimated, rows[1].ToObservation().Status);
+        Assert.Equal(5500.5, rows[2].ToObservation().Value);
+        Assert.Equal("zwei\nZeilen", rows[2].ToObservation().Comment.ReplaceLineEndings("\n"));
         Assert.Equal([2, 3, 4], rows.Select(r => r.Line));
     }
 
@@ -36,7 +36,7 @@ public sealed class ObservationCsvTests
         Assert.Equal("observations[0].row", Assert.Single(rows[0].Violations).Field);
         Assert.Equal(["observations[1].value", "observations[1].status"], rows[1].Violations.Select(v => v.Field));
         Assert.Contains("line 3", rows[1].Violations[0].Description);
-        Assert.True(double.IsNaN(rows[1].Observation.Value));
+        Assert.True(double.IsNaN(rows[1].ToObservation().Value));
 
         var header = await Assert.ThrowsAsync<ObservationCsvHeaderException>(() => ReadAsync("indicator,area,value,coment\n"));
         Assert.Equal(2, header.Violations.Count); // unknown 'coment', missing reference_date

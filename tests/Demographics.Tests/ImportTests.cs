@@ -156,7 +156,7 @@ public sealed class ImportTests : DemographicsTest
         for (var i = 0; i < 100; i++)
         {
             var (expected, actual) = (rows[i], stored[i]);
-            Assert.Equal(texts.Of(expected.Dimensions), actual.Dimensions);
+            Assert.Equal(texts.Of([.. expected.Dimensions]), actual.Dimensions);
             Assert.Equal($"{2000 + i}-12-31", actual.Date);
             Assert.Equal(expected.Value, actual.Value);
             Assert.Equal(expected.Status.ToString().ToUpperInvariant(), actual.Status);
@@ -165,9 +165,9 @@ public sealed class ImportTests : DemographicsTest
         }
         // The series stored before keep their ids; the new ones get theirs in the order the import first named them.
         var ids = stored.GroupBy(r => r.Dimensions).ToDictionary(g => g.Key, g => g.Select(r => r.Series).Distinct().Single());
-        Assert.True(ids[texts.Of(Part("old"))] < ids[texts.Of(Part("a"))]);
-        Assert.True(ids[texts.Of(Part("a"))] < ids[texts.Of(Part("c"))]);
-        Assert.True(ids[texts.Of(Part("c"))] < ids[texts.Of(Part("b"))]);
+        Assert.True(ids[texts.Of([.. Part("old")])] < ids[texts.Of([.. Part("a")])]);
+        Assert.True(ids[texts.Of([.. Part("a")])] < ids[texts.Of([.. Part("c")])]);
+        Assert.True(ids[texts.Of([.. Part("c")])] < ids[texts.Of([.. Part("b")])]);
     }
 
     private static Google.Protobuf.Collections.MapField<string, string> Part(string part) => new() { ["part"] = part };

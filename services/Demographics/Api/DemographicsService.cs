@@ -84,7 +84,7 @@ public sealed class DemographicsService(
             }
             if (!more) yield break;
             foreach (var observation in requests.Current.Observations)
-                yield return new ImportRow(index++, observation);
+                yield return ImportRow.Of(index++, observation);
         }
     }
 

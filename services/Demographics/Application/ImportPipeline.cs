@@ -144,10 +144,8 @@ internal static class ImportPipeline
 
         private static long CharsOf(ImportRow row)
         {
-            var o = row.Observation;
-            long chars = o.Indicator.Length + o.Area.Length + o.Comment.Length;
-            if (o.Dimensions.Count > 0)
-                foreach (var (key, value) in o.Dimensions) chars += key.Length + value.Length;
+            long chars = row.Indicator.Length + row.Area.Length + row.Comment.Length;
+            for (var i = 0; i < row.Dimensions.Count; i++) chars += row.Dimensions[i].Key.Length + row.Dimensions[i].Value.Length;
             if (row.ReadViolations is { } read)
                 foreach (var violation in read) chars += violation.Field.Length + violation.Description.Length;
             return chars;

@@ -127,8 +127,6 @@ public sealed class ObservationImport(Database database, CatalogueRepository cat
 
     private static async IAsyncEnumerable<ImportRow> CsvRows(TextReader csv, [EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var row in ObservationCsv.ReadAsync(csv, ct))
-            yield return new ImportRow(row.Index, row.Observation,
-                row.Violations.Count == 0 ? null : row.Violations.Select(v => new FieldViolation(v.Field, v.Description)).ToList(), row.Line);
+        await foreach (var row in ObservationCsv.ReadAsync(csv, ct)) yield return ImportRow.Of(row);
     }
 }

@@ -10,27 +10,27 @@ namespace IntegrationServices.Demographics.Domain;
 public static class Dimensions
 {
     /// <summary>Appends the canonical text of <paramref name="dimensions"/> to <paramref name="text"/>.</summary>
-    public static void Write(IReadOnlyCollection<KeyValuePair<string, string>> dimensions, ArrayBufferWriter<char> text)
+    public static void Write(IReadOnlyList<KeyValuePair<string, string>> dimensions, ArrayBufferWriter<char> text)
     {
         if (dimensions.Count == 0) return;
-        var sorted = dimensions.Count == 1 ? dimensions : dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
+        IReadOnlyList<KeyValuePair<string, string>> sorted =
+            dimensions.Count == 1 ? dimensions : [.. dimensions.OrderBy(d => d.Key, StringComparer.Ordinal)];
         // Most keys and values are plain printable ASCII, which JSON writes as it is: written directly, the
-        // same text as the writer below produces, without its buffers (this runs once per imported row).
-        foreach (var (key, value) in sorted)
-            if (!Plain(key) || !Plain(value))
+        // same text as the writer below produces, without its buffers (this runs once per imported row, so
+        // the loops index the list instead of enumerating it).
+        for (var i = 0; i < sorted.Count; i++)
+            if (!Plain(sorted[i].Key) || !Plain(sorted[i].Value))
             {
                 text.Write(Json(sorted).AsSpan());
                 return;
             }
-        var first = true;
-        foreach (var (key, value) in sorted)
+        for (var i = 0; i < sorted.Count; i++)
         {
-            text.Write((first ? "{\"" : ",\"").AsSpan());
-            text.Write(key.AsSpan());
+            text.Write((i == 0 ? "{\"" : ",\"").AsSpan());
+            text.Write(sorted[i].Key.AsSpan());
             text.Write("\":\"".AsSpan());
-            text.Write(value.AsSpan());
+            text.Write(sorted[i].Value.AsSpan());
             text.Write("\"".AsSpan());
-            first = false;
         }
         text.Write("}".AsSpan());
     }
@@ -75,18 +75,19 @@ public sealed class DimensionTexts
     /// <summary>The buffer is made anew after a row whose text needed more (an invalid one), so it does not stay that large.</summary>
     private const int BufferChars = 4096;
 
-    private readonly HashSet<string> _kept = new(StringComparer.Ordinal);
+    // Looked up by span; the lookup is made once (making it checks the comparer's type).
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _kept = new HashSet<string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
     private ArrayBufferWriter<char> _text = new(BufferChars);
 
     /// <summary>The canonical text of <paramref name="dimensions"/> (see <see cref="Dimensions"/>).</summary>
-    public string Of(IReadOnlyCollection<KeyValuePair<string, string>> dimensions)
+    public string Of(IReadOnlyList<KeyValuePair<string, string>> dimensions)
     {
         if (dimensions.Count == 0) return "";
         _text.ResetWrittenCount();
         Dimensions.Write(dimensions, _text);
-        if (_kept.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(_text.WrittenSpan, out var kept)) return kept;
+        if (_kept.TryGetValue(_text.WrittenSpan, out var kept)) return kept;
         var text = new string(_text.WrittenSpan);
-        if (text.Length <= ObservationValidation.MaxDimensionsLength && _kept.Count < MaxKept) _kept.Add(text);
+        if (text.Length <= ObservationValidation.MaxDimensionsLength && _kept.Set.Count < MaxKept) _kept.Set.Add(text);
         if (_text.Capacity > BufferChars) _text = new ArrayBufferWriter<char>(BufferChars);
         return text;
     }

@@ -70,7 +70,7 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
 
     private NewObservation? Validate(ImportRow row, List<FieldViolation> violations)
     {
-        var o = row.Observation;
+        var o = row;
         string Field(string name) => ObservationFields.Of(row.Index, name);
         string Where() => row.Line is { } line ? $"line {line}: " : "";
 
@@ -82,7 +82,7 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
 
         DateOnly? date = null;
         var d = o.ReferenceDate;
-        if (d is null || (d.Year == 0 && d.Month == 0 && d.Day == 0))
+        if (d.IsUnset)
             violations.Add(new(Field("reference_date"), Where() + "is required"));
         else if (d.Year is < 1 or > 9999 || d.Month is < 1 or > 12 || d.Day < 1 || d.Day > DateTime.DaysInMonth(d.Year, d.Month))
             violations.Add(new(Field("reference_date"), $"{Where()}is not a valid calendar date ({d.Year:D4}-{d.Month:D2}-{d.Day:D2})"));
@@ -128,8 +128,9 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
 
         if (o.Dimensions.Count > MaxDimensions)
             violations.Add(new(Field("dimensions"), $"{Where()}at most {MaxDimensions} dimensions (got {o.Dimensions.Count})"));
-        foreach (var (key, value) in o.Dimensions)
+        for (var i = 0; i < o.Dimensions.Count; i++)
         {
+            var (key, value) = o.Dimensions[i];
             if (!DimensionKey(key))
                 violations.Add(new(Field($"dimensions[{TextRules.Printable(key)}]"), $"{Where()}'{TextRules.Printable(key)}' is not a dimension key (lower-case letters, digits and '_', starting with a letter, at most 64)"));
             else if (string.IsNullOrWhiteSpace(value))

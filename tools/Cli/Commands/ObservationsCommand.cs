@@ -87,7 +87,7 @@ internal static partial class ObservationsCommand
                     foreach (var v in row.Violations) _readProblems[v.Field] = v.Description;
                     // A row the reader could not parse is sent as it is: the service rejects it (and with it the
                     // import) and reports every other bad row in the same answer.
-                    batch.Observations.Add(row.Observation);
+                    batch.Observations.Add(row.ToObservation());
                     if (batch.Observations.Count >= batchSize)
                     {
                         await call.RequestStream.WriteAsync(batch, ct);
