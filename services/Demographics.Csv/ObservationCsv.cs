@@ -10,8 +10,10 @@ public sealed record CsvViolation(string Field, string Description);
 /// <summary>
 /// One data row: its 0-based index among the data rows (the index the import reports, as in
 /// <c>observations[index]</c>), the line it starts on, the observation's fields, and what could not be read.
-/// A field that could not be read is left in a state the import's validation rejects (empty name, no
-/// date, NaN value, undefined status), so a row with a parse problem can never be imported. The fields
+/// A field that could not be read is left empty or unset (no date, NaN value, undefined status, example
+/// false, a cell past the length cap empty); not every such state is one the validation refuses on its
+/// own, so a row with <see cref="Violations"/> must never be imported: the service's CSV path reports them
+/// as the row's violations, the command line refuses the file. The fields
 /// are plain values, not a message: the service validates them as they are, the command line sends
 /// <see cref="ToObservation"/>.
 /// </summary>
@@ -140,9 +142,8 @@ public static class ObservationCsv
         else Add("reference_date", $"line {line}: '{date}' is not a date (yyyy-MM-dd)");
 
         var value = record[map.Value].Trim();
-        var number = double.NaN;
         if (!double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
-                CultureInfo.InvariantCulture, out number) || !double.IsFinite(number))
+                CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
         {
             number = double.NaN;
             Add("value", $"line {line}: '{value}' is not a number (use '.' as decimal separator, no thousands separator)");

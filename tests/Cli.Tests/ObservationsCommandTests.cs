@@ -35,11 +35,11 @@ public sealed class ObservationsCommandTests(CliFixture cli) : IClassFixture<Cli
         Assert.Contains("Imported 3 observations from good.csv", result.Out);
         Assert.Equal(3, await StoredAsync("2026-12-31"));
 
-        var bad = File("bad.csv", "indicator,area,reference_date,value\npopulation_total,0,2027-12-31,251551\nnope,0,2027-12-31,1\npopulation_total,0,2027-12-31,zwei\n");
+        var bad = File("bad.csv", "indicator,area,reference_date,value\npopulation_total,0,2027-12-31,251551\nnope,0,2027-12-31,1\nforeign_nationals,0,2027-12-31,-5\n");
         var line = (await cli.RunAsync("observations", "import", bad)).FailedInOneLine(IntegrationCli.Failure);
         Assert.StartsWith("bad.csv: nothing was imported: INVALID_ARGUMENT", line);
         Assert.Contains("observations[1].indicator: line 3:", line);
-        Assert.Contains("observations[2].value: line 4: 'zwei' is not a number", line);
+        Assert.Contains("observations[2].value: line 4: -5 is negative", line);
         Assert.Equal(0, await StoredAsync("2027-12-31"));
 
         var header = File("header.csv", "indicator,area,when,value\n");
@@ -47,6 +47,26 @@ public sealed class ObservationsCommandTests(CliFixture cli) : IClassFixture<Cli
 
         var refused = (await cli.RunAsync("observations", "import", good, "--token", TestTokens.For([Roles.Reader]))).FailedInOneLine(IntegrationCli.Failure);
         Assert.StartsWith("PERMISSION_DENIED", refused);
+    }
+
+    [Fact]
+    public async Task A_file_with_cells_the_reader_cannot_read_is_not_imported_and_every_such_cell_is_named_by_its_line()
+    {
+        // An unreadable example mark is the only problem of this file: read as false, the row would be valid, and
+        // a made-up figure would be stored as an official one.
+        var example = File("example.csv", "indicator,area,reference_date,value,example\npopulation_total,0,2030-12-31,1,\nforeign_nationals,0,2030-12-31,1,maybe\n");
+        var line = (await cli.RunAsync("observations", "import", example)).FailedInOneLine(IntegrationCli.Failure);
+        Assert.Equal("example.csv: 1 of 2 rows could not be read, nothing was imported: " +
+                     "observations[1].example: line 3: 'maybe' is not true or false (also 1 or 0; empty = false)", line);
+        Assert.Equal(0, await StoredAsync("2030-12-31"));
+
+        // A dimension cell past the reader's cap would leave the row in the total series; the other problems are all listed.
+        var cells = File("cells.csv", "indicator,area,reference_date,value,dim.sex\npopulation_total,0,2030-12-31,zwei,\n" +
+                                      $"foreign_nationals,0,2030-12-31,1,{new string('f', 10_000)}\npopulation_total,0,2030-12-31,2,f\n");
+        line = (await cli.RunAsync("observations", "import", cells)).FailedInOneLine(IntegrationCli.Failure);
+        Assert.StartsWith("cells.csv: 2 of 3 rows could not be read, nothing was imported: observations[0].value: line 2: 'zwei' is not a number", line);
+        Assert.Contains("; observations[1].dimensions[sex]: line 3: longer than 8192 characters; it was not read", line);
+        Assert.Equal(0, await StoredAsync("2030-12-31"));
     }
 
     [Fact]

@@ -3,26 +3,26 @@ namespace IntegrationServices.Demographics.Application;
 /// <summary>
 /// Notices an import whose client has gone quiet: <see cref="Token"/> is cancelled once no
 /// <see cref="Progress"/> was reported for the timeout. The watch looks four times per timeout on the
-/// service's clock (so tests move a fake clock instead of waiting), which ends a quiet import between one
-/// and one and a quarter timeouts after its last row. A row only sets a flag; the watch reads the clock
-/// when it looks, and counts the quiet time from the first look that found no row since the one before
-/// (reading the clock for each of a million rows cost more than the whole watch).
+/// service's clock (so tests move a fake clock instead of waiting) and ends the import at the fourth look
+/// in a row that found no progress: between one and one and a quarter timeouts after its last row (a look
+/// that runs late only makes it later). A row only sets a flag, so no row reads the clock (for a million
+/// rows that cost more than the whole watch).
 /// </summary>
 internal sealed class IdleWatch : IDisposable
 {
-    private readonly TimeProvider _clock;
+    private const int LooksPerTimeout = 4;
+
     private readonly TimeSpan _timeout;
     private readonly CancellationTokenSource _expired = new();
     private readonly ITimer _timer;
-    private long _lastSeen; // when the watch last found progress (or a suspension)
     private bool _progressed, _suspended;
+    private int _looking, _quietLooks;
 
     public IdleWatch(TimeProvider clock, TimeSpan timeout)
     {
-        (_clock, _timeout) = (clock, timeout);
-        _lastSeen = clock.GetTimestamp();
-        var period = timeout / 4;
-        _timer = clock.CreateTimer(_ => Check(), null, period, period);
+        _timeout = timeout;
+        var period = timeout / LooksPerTimeout;
+        _timer = clock.CreateTimer(_ => Look(), null, period, period);
     }
 
     /// <summary>Cancelled once the client has been quiet for the timeout.</summary>
@@ -32,7 +32,7 @@ internal sealed class IdleWatch : IDisposable
 
     public TimeSpan Timeout => _timeout;
 
-    /// <summary>The client did something: the quiet time starts again at the watch's next look (and the watch runs again, after <see cref="Suspend"/>).</summary>
+    /// <summary>The client did something: the quiet time starts again (and the watch runs again, after <see cref="Suspend"/>).</summary>
     public void Progress()
     {
         Volatile.Write(ref _progressed, true);
@@ -42,17 +42,20 @@ internal sealed class IdleWatch : IDisposable
     /// <summary>Stops the watch until the next <see cref="Progress"/>: the wait that follows is the service's, not the client's.</summary>
     public void Suspend() => Volatile.Write(ref _suspended, true);
 
-    private void Check()
+    private void Look()
     {
-        // Only the looks write _lastSeen; two looks at once (a periodic timer may overlap them) both write about now.
-        if (Interlocked.Exchange(ref _progressed, false) || Volatile.Read(ref _suspended))
+        // A periodic timer may run two looks at once (when its threads are late); the second one skips.
+        if (Interlocked.Exchange(ref _looking, 1) == 1) return;
+        try
         {
-            _lastSeen = _clock.GetTimestamp();
-            return;
+            if (Interlocked.Exchange(ref _progressed, false) || Volatile.Read(ref _suspended)) _quietLooks = 0;
+            else if (++_quietLooks >= LooksPerTimeout) _expired.Cancel();
         }
-        if (_clock.GetElapsedTime(_lastSeen) < _timeout) return;
-        try { _expired.Cancel(); }
         catch (ObjectDisposedException) { } // the import ended meanwhile
+        finally
+        {
+            Volatile.Write(ref _looking, 0);
+        }
     }
 
     public void Dispose()

@@ -7,7 +7,7 @@ namespace IntegrationServices.Demographics.Domain;
 /// <summary>
 /// One row of an import as the validation reads it, whether it came as a gRPC message or as a CSV line: its
 /// 0-based position in the whole import, the observation's fields, what the reader (CSV) already found
-/// wrong with it, and the CSV line, if any. The CSV path makes it straight from the text, without a
+/// wrong with it, and the CSV line, if any. The CSV path makes it from the reader's fields, without a
 /// message per row (a message with its map of dimensions is most of what a row would allocate).
 /// </summary>
 public sealed class ImportRow

@@ -70,18 +70,17 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
 
     private NewObservation? Validate(ImportRow row, List<FieldViolation> violations)
     {
-        var o = row;
         string Field(string name) => ObservationFields.Of(row.Index, name);
         string Where() => row.Line is { } line ? $"line {line}: " : "";
 
         IndicatorEntry? indicator = null;
-        if (string.IsNullOrWhiteSpace(o.Indicator))
+        if (string.IsNullOrWhiteSpace(row.Indicator))
             violations.Add(new(Field("indicator"), Where() + "is required"));
-        else if (!indicators.TryGetValue(DemographicsNames.Indicators.IdOf(o.Indicator), out indicator))
-            violations.Add(new(Field("indicator"), $"{Where()}unknown indicator '{TextRules.Printable(o.Indicator)}'"));
+        else if (!indicators.TryGetValue(DemographicsNames.Indicators.IdOf(row.Indicator), out indicator))
+            violations.Add(new(Field("indicator"), $"{Where()}unknown indicator '{TextRules.Printable(row.Indicator)}'"));
 
         DateOnly? date = null;
-        var d = o.ReferenceDate;
+        var d = row.ReferenceDate;
         if (d.IsUnset)
             violations.Add(new(Field("reference_date"), Where() + "is required"));
         else if (d.Year is < 1 or > 9999 || d.Month is < 1 or > 12 || d.Day < 1 || d.Day > DateTime.DaysInMonth(d.Year, d.Month))
@@ -90,47 +89,47 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
             date = new DateOnly(d.Year, d.Month, d.Day);
 
         AreaEntry? area = null;
-        if (string.IsNullOrWhiteSpace(o.Area))
+        if (string.IsNullOrWhiteSpace(row.Area))
             violations.Add(new(Field("area"), Where() + "is required"));
         else if (date is null)
         {
             // Validity cannot be checked without a date; existence can.
-            if (!areas.Knows(o.Area)) violations.Add(new(Field("area"), $"{Where()}unknown area '{TextRules.Printable(o.Area)}'"));
+            if (!areas.Knows(row.Area)) violations.Add(new(Field("area"), $"{Where()}unknown area '{TextRules.Printable(row.Area)}'"));
         }
         else
         {
-            area = areas.Resolve(o.Area, date.Value, out var problem);
+            area = areas.Resolve(row.Area, date.Value, out var problem);
             if (area is null) violations.Add(new(Field("area"), Where() + problem));
         }
 
-        if (!double.IsFinite(o.Value))
+        if (!double.IsFinite(row.Value))
             violations.Add(new(Field("value"), Where() + "must be a finite number"));
         else if (indicator is not null)
         {
-            string Value() => o.Value.ToString(CultureInfo.InvariantCulture);
+            string Value() => row.Value.ToString(CultureInfo.InvariantCulture);
             string Name() => DemographicsNames.Indicators.Format(indicator.Id);
-            if (indicator.Unit == IndicatorUnit.Percent && o.Value is < 0 or > 100)
+            if (indicator.Unit == IndicatorUnit.Percent && row.Value is < 0 or > 100)
                 violations.Add(new(Field("value"), $"{Where()}{Value()} is not a share: {Name()} is in PERCENT, 0 to 100"));
-            else if (indicator.Unit == IndicatorUnit.Persons && o.Value < 0)
+            else if (indicator.Unit == IndicatorUnit.Persons && row.Value < 0)
                 violations.Add(new(Field("value"), $"{Where()}{Value()} is negative; {Name()} counts PERSONS"));
         }
 
         // Unspecified is stored as FINAL (the proto's rule for imports).
-        var status = o.Status == ObservationStatus.Unspecified ? ObservationStatus.Final : o.Status;
+        var status = row.Status == ObservationStatus.Unspecified ? ObservationStatus.Final : row.Status;
         var statusKnown = ProtoEnum<ObservationStatus>.IsSpecified(status);
         if (!statusKnown)
             violations.Add(new(Field("status"), $"{Where()}is not a status ({string.Join(", ", ProtoEnum<ObservationStatus>.SpecifiedNames)})"));
 
-        if (o.Comment.Length > MaxCommentLength)
-            violations.Add(new(Field("comment"), $"{Where()}must be at most {MaxCommentLength} characters (got {o.Comment.Length})"));
-        else if (!TextRules.IsFree(o.Comment))
+        if (row.Comment.Length > MaxCommentLength)
+            violations.Add(new(Field("comment"), $"{Where()}must be at most {MaxCommentLength} characters (got {row.Comment.Length})"));
+        else if (!TextRules.IsFree(row.Comment))
             violations.Add(new(Field("comment"), Where() + TextRules.FreeDescription));
 
-        if (o.Dimensions.Count > MaxDimensions)
-            violations.Add(new(Field("dimensions"), $"{Where()}at most {MaxDimensions} dimensions (got {o.Dimensions.Count})"));
-        for (var i = 0; i < o.Dimensions.Count; i++)
+        if (row.Dimensions.Count > MaxDimensions)
+            violations.Add(new(Field("dimensions"), $"{Where()}at most {MaxDimensions} dimensions (got {row.Dimensions.Count})"));
+        for (var i = 0; i < row.Dimensions.Count; i++)
         {
-            var (key, value) = o.Dimensions[i];
+            var (key, value) = row.Dimensions[i];
             if (!DimensionKey(key))
                 violations.Add(new(Field($"dimensions[{TextRules.Printable(key)}]"), $"{Where()}'{TextRules.Printable(key)}' is not a dimension key (lower-case letters, digits and '_', starting with a letter, at most 64)"));
             else if (string.IsNullOrWhiteSpace(value))
@@ -138,7 +137,7 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
             else if (!TextRules.IsLine(value))
                 violations.Add(new(Field($"dimensions[{key}]"), Where() + TextRules.LineDescription));
         }
-        var dimensions = _dimensionTexts.Of(o.Dimensions);
+        var dimensions = _dimensionTexts.Of(row.Dimensions);
         if (dimensions.Length > MaxDimensionsLength)
             violations.Add(new(Field("dimensions"), $"{Where()}are too long together (at most {MaxDimensionsLength} characters as JSON)"));
 
@@ -152,7 +151,7 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
                 $"{Where()}duplicates {ObservationFields.Prefix}[{earlier}]: the same indicator, area, reference_date and dimensions twice in one import"));
             return null;
         }
-        return new NewObservation(series.Series, date.Value, o.Value, ProtoEnum<ObservationStatus>.Name(status), o.Comment.Length == 0 ? null : o.Comment, o.Example);
+        return new NewObservation(series.Series, date.Value, row.Value, ProtoEnum<ObservationStatus>.Name(status), row.Comment.Length == 0 ? null : row.Comment, row.Example);
     }
 
     private static bool DimensionKey(string key)

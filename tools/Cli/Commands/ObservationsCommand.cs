@@ -63,11 +63,19 @@ internal static partial class ObservationsCommand
         return command;
     }
 
-    /// <summary>One import of one file; remembers each row's CSV line so that a rejection names lines, not row indexes.</summary>
+    /// <summary>
+    /// One import of one file; remembers each row's CSV line so that a rejection names lines, not row indexes.
+    /// A file with cells the reader could not read is not imported: not every such cell leaves its row in a
+    /// state the service would refuse (an unreadable <c>example</c>, a cell past the reader's length cap), so
+    /// the call is cancelled at the first one (the service stores nothing) and the rest of the file is read
+    /// only to list them all.
+    /// </summary>
     private sealed class CsvImport(FileInfo file, int batchSize)
     {
+        /// <summary>At most this many unreadable cells are listed (the message counts the others).</summary>
+        private const int ListedReadProblems = 20;
+
         private readonly List<int> _lines = [];
-        private readonly Dictionary<string, string> _readProblems = new();
 
         /// <param name="client">The Demographics client.</param>
         /// <param name="progress">Called after each row with the rows read and the bytes of the file consumed.</param>
@@ -76,6 +84,8 @@ internal static partial class ObservationsCommand
         {
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var call = client.ImportObservations(cancellationToken: cancel.Token);
+            var readProblems = new List<CsvViolation>();
+            var (unreadable, rows, problems) = (0, 0, 0);
             try
             {
                 await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
@@ -83,10 +93,15 @@ internal static partial class ObservationsCommand
                 var batch = new ImportObservationsRequest();
                 await foreach (var row in ObservationCsv.ReadAsync(reader, ct))
                 {
+                    rows++;
+                    if (row.Violations.Count > 0)
+                    {
+                        if (unreadable++ == 0) await cancel.CancelAsync(); // nothing is stored: the service rolls back a cancelled import
+                        problems += row.Violations.Count;
+                        readProblems.AddRange(row.Violations.Take(ListedReadProblems - readProblems.Count));
+                    }
+                    if (unreadable > 0) continue;
                     _lines.Add(row.Line);
-                    foreach (var v in row.Violations) _readProblems[v.Field] = v.Description;
-                    // A row the reader could not parse is sent as it is: the service rejects it (and with it the
-                    // import) and reports every other bad row in the same answer.
                     batch.Observations.Add(row.ToObservation());
                     if (batch.Observations.Count >= batchSize)
                     {
@@ -95,13 +110,17 @@ internal static partial class ObservationsCommand
                     }
                     progress(_lines.Count, stream.Position);
                 }
+                if (unreadable > 0)
+                    throw new CliException($"{file.Name}: {unreadable} of {rows} rows could not be read, nothing was imported: " +
+                                           string.Join("; ", readProblems.Select(v => $"{v.Field}: {v.Description}")) +
+                                           (problems > readProblems.Count ? $"; and {problems - readProblems.Count} more" : ""));
                 if (batch.Observations.Count > 0) await call.RequestStream.WriteAsync(batch, ct);
                 await call.RequestStream.CompleteAsync();
                 return await call;
             }
             catch (ObservationCsvHeaderException e)
             {
-                await cancel.CancelAsync(); // nothing is stored: the service rolls back a cancelled import
+                await cancel.CancelAsync();
                 throw new CliException($"{file.Name}: the header is invalid, nothing was imported: {string.Join("; ", e.Violations.Select(v => v.Description))}");
             }
             catch (CsvFormatException e)
@@ -115,13 +134,9 @@ internal static partial class ObservationsCommand
             }
         }
 
-        /// <summary>
-        /// "observations[1].indicator: line 3: unknown indicator 'nope'": the violation with the CSV line of its row
-        /// (the reader's own words, which name the line, where it could not read the field).
-        /// </summary>
+        /// <summary>"observations[1].indicator: line 3: unknown indicator 'nope'": the violation with the CSV line of its row.</summary>
         private string Describe(Google.Rpc.BadRequest.Types.FieldViolation violation)
         {
-            if (_readProblems.TryGetValue(violation.Field, out var read)) return $"{violation.Field}: {read}";
             var m = RowIndex().Match(violation.Field);
             return m.Success && int.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out var index) && index < _lines.Count
                 ? $"{violation.Field}: line {_lines[index]}: {violation.Description}"
