@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.ServiceDefaults.Security;
 using IntegrationServices.ServiceDefaults.Storage;
+using IntegrationServices.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace IntegrationServices.Demographics.Tests;
@@ -90,8 +91,7 @@ public sealed class AreaTimeTravelTests : DemographicsTest
     [Fact]
     public async Task Areas_created_before_migration_0005_are_known_from_their_audit_record_on()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestHost.NewDataDirectory();
         var connection = new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(directory, DemographicsServiceExtensions.Identity.StorageName + ".db"),

@@ -8,6 +8,7 @@ using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.Demographics.Application;
 using IntegrationServices.Demographics.Domain;
 using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationServices.Demographics.Tests;
@@ -165,12 +166,12 @@ public sealed class ImportTests : DemographicsTest
         }
         // The series stored before keep their ids; the new ones get theirs in the order the import first named them.
         var ids = stored.GroupBy(r => r.Dimensions).ToDictionary(g => g.Key, g => g.Select(r => r.Series).Distinct().Single());
-        Assert.True(ids[texts.Of([.. Part("old")])] < ids[texts.Of([.. Part("a")])]);
-        Assert.True(ids[texts.Of([.. Part("a")])] < ids[texts.Of([.. Part("c")])]);
-        Assert.True(ids[texts.Of([.. Part("c")])] < ids[texts.Of([.. Part("b")])]);
+        Assert.True(ids[texts.Of(Part("old"))] < ids[texts.Of(Part("a"))]);
+        Assert.True(ids[texts.Of(Part("a"))] < ids[texts.Of(Part("c"))]);
+        Assert.True(ids[texts.Of(Part("c"))] < ids[texts.Of(Part("b"))]);
     }
 
-    private static Google.Protobuf.Collections.MapField<string, string> Part(string part) => new() { ["part"] = part };
+    private static KeyValuePair<string, string>[] Part(string part) => [new("part", part)];
 
     [Fact]
     public async Task A_new_series_whose_area_is_gone_from_the_catalogue_when_it_is_stored_fails_the_import_and_stores_nothing()
@@ -227,8 +228,7 @@ public sealed class ImportTests : DemographicsTest
     {
         // A connection string without "Foreign Keys": Microsoft.Data.Sqlite leaves the setting alone on open, and
         // SQLite's own default (on, in the bundled build) is all there is. The import must hand it back as it was.
-        var directory = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestHost.NewDataDirectory();
         await using var host = await StartAsync(new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(directory, "demographics.db")}",
@@ -262,7 +262,6 @@ public sealed class ImportTests : DemographicsTest
             foreach (var writer in writers) await writer.DisposeAsync();
         }
     }
-
 
     [Fact]
     public async Task Dimensions_longer_than_700_characters_as_json_are_rejected_and_700_are_stored()

@@ -18,8 +18,7 @@ public sealed class SeriesMigrationTests
     [Fact]
     public async Task Observations_of_the_earlier_schema_keep_every_revision_after_migration_0003()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestHost.NewDataDirectory();
         var connection = new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(directory, DemographicsServiceExtensions.Identity.StorageName + ".db"),

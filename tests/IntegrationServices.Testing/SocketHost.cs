@@ -56,8 +56,7 @@ public sealed class SocketHost : IAsyncDisposable
         IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
         clock ??= TestHost.NewClock();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dataDirectory);
+        var dataDirectory = TestHost.NewDataDirectory();
         var builder = TestHost.Builder(dataDirectory, new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",

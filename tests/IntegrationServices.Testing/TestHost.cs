@@ -41,6 +41,10 @@ public sealed class TestHost : IAsyncDisposable
     /// <summary>A fake clock starting at a fixed instant, so tests are reproducible.</summary>
     public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
 
+    /// <summary>A new, empty directory for a test's files, under the temporary folder's <c>integration-tests</c>.</summary>
+    public static string NewDataDirectory() =>
+        Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"))).FullName;
+
     /// <summary>A component of the suite (e.g. <c>SuiteComponents.Measures</c>) on its own TestServer.</summary>
     public static Task<TestHost> StartAsync(Component component, IDictionary<string, string?>? settings = null,
         FakeTimeProvider? clock = null, Action<WebApplicationBuilder>? customize = null, string? dataDirectory = null) =>
@@ -54,7 +58,7 @@ public sealed class TestHost : IAsyncDisposable
         string? dataDirectory = null)
     {
         clock ??= NewClock();
-        dataDirectory ??= Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
+        dataDirectory ??= NewDataDirectory();
         Directory.CreateDirectory(dataDirectory);
 
         var builder = Builder(dataDirectory, new Dictionary<string, string?>(), settings, clock);

@@ -12,8 +12,7 @@ public sealed class HealthCheckTests
     [Fact]
     public async Task A_readiness_answer_is_reused_for_a_second_and_then_asked_again()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        var directory = TestHost.NewDataDirectory();
         var file = Path.Combine(directory, "late.db");
         var clock = TestHost.NewClock();
         await using var host = await TestHost.StartAsync(

@@ -12,7 +12,7 @@ public sealed class MigrationTests
     [Fact]
     public async Task Hosts_started_concurrently_on_one_file_migrate_it_once()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
+        var directory = TestHost.NewDataDirectory();
         var starts = Enumerable.Range(0, 6).Select(_ => Task.Run(() => TestHost.StartAsync(
             b => b.AddServiceDefaults(new ServiceIdentity("integration.test.v1.TestService", "shared"), new DefaultPorts(5999, 5998)),
             app => app.MigrateDatabase(typeof(ServiceException).Assembly).MapServiceDefaults(),

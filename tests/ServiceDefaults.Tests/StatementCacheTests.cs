@@ -1,5 +1,6 @@
 using IntegrationServices.ServiceDefaults.Hosting;
 using IntegrationServices.ServiceDefaults.Storage;
+using IntegrationServices.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using SQLitePCL;
@@ -15,7 +16,7 @@ public sealed class StatementCacheTests : IDisposable
 {
     private const string ValueOf = "SELECT value FROM items WHERE id = @Id";
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory = TestHost.NewDataDirectory();
     private readonly Database _database;
 
     public StatementCacheTests()
