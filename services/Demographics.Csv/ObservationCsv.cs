@@ -21,12 +21,23 @@ public sealed record ObservationCsvRow(int Index, int Line, string Indicator, st
     ObservationStatus Status, string Comment, bool Example, IReadOnlyList<KeyValuePair<string, string>> Dimensions,
     IReadOnlyList<CsvViolation> Violations)
 {
-    /// <summary>The row as the gRPC import's message.</summary>
-    public Observation ToObservation()
+    /// <summary>
+    /// The row as the gRPC import's message: written into <paramref name="reused"/>, whatever it held before, or
+    /// into a new one. A sender of many rows reuses its messages once they are sent, instead of making a message,
+    /// a map of dimensions and a date for every row.
+    /// </summary>
+    public Observation ToObservation(Observation? reused = null)
     {
-        var o = new Observation { Indicator = Indicator, Area = Area, Value = Value, Status = Status, Comment = Comment, Example = Example };
-        if (ReferenceDate is { } d) o.ReferenceDate = new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day };
-        foreach (var (key, value) in Dimensions) o.Dimensions[key] = value;
+        var o = reused ?? new Observation();
+        (o.Indicator, o.Area, o.Value, o.Status, o.Comment, o.Example) = (Indicator, Area, Value, Status, Comment, Example);
+        if (ReferenceDate is { } d)
+        {
+            var date = o.ReferenceDate ??= new Google.Type.Date();
+            (date.Year, date.Month, date.Day) = (d.Year, d.Month, d.Day);
+        }
+        else o.ReferenceDate = null;
+        o.Dimensions.Clear();
+        for (var i = 0; i < Dimensions.Count; i++) o.Dimensions[Dimensions[i].Key] = Dimensions[i].Value;
         return o;
     }
 }

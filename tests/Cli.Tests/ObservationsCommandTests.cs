@@ -50,6 +50,32 @@ public sealed class ObservationsCommandTests(CliFixture cli) : IClassFixture<Cli
     }
 
     [Fact]
+    public async Task Every_row_is_stored_as_written_though_the_command_line_sends_each_batch_in_the_messages_of_the_one_before()
+    {
+        // Batches of two: the third and fifth rows go in the message that carried the first, the fourth in the
+        // second's; those have no status, comment, example mark or dimensions, where the rows before them had.
+        var file = File("reused.csv", """
+            indicator,area,reference_date,value,status,comment,example,dim.sex
+            population_total,0,2031-12-31,100,PROVISIONAL,Beispieldaten,true,f
+            population_total,130,2031-12-31,200,ESTIMATED,Beispieldaten,true,m
+            population_total,0,2031-12-31,300,,,,
+            population_total,130,2031-12-31,400,,,,
+            foreign_nationals,0,2031-12-31,5,,,,m
+            """);
+        (await cli.RunAsync("observations", "import", file, "--batch-size", "2")).Succeeded();
+
+        var stored = (await cli.Env.DemographicsAdmin.ListObservationsAsync(new ListObservationsRequest { PageSize = 1000, Filter = "reference_date = 2031-12-31" }))
+            .Observations.Select(o => (o.Indicator, o.Area, o.Value, o.Status, o.Comment, o.Example, Sex: o.Dimensions.GetValueOrDefault("sex"), o.Dimensions.Count))
+            .OrderBy(o => o.Value).ToList();
+        Assert.Equal([
+            ("indicators/foreign_nationals", "areas/0", 5, ObservationStatus.Final, "", false, "m", 1),
+            ("indicators/population_total", "areas/0", 100, ObservationStatus.Provisional, "Beispieldaten", true, "f", 1),
+            ("indicators/population_total", "areas/130", 200, ObservationStatus.Estimated, "Beispieldaten", true, "m", 1),
+            ("indicators/population_total", "areas/0", 300, ObservationStatus.Final, "", false, null, 0),
+            ("indicators/population_total", "areas/130", 400, ObservationStatus.Final, "", false, null, 0)], stored);
+    }
+
+    [Fact]
     public async Task A_file_with_cells_the_reader_cannot_read_is_not_imported_and_every_such_cell_is_named_by_its_line()
     {
         // An unreadable example mark is the only problem of this file: read as false, the row would be valid, and

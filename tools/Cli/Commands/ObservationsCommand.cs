@@ -91,6 +91,8 @@ internal static partial class ObservationsCommand
                 await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
                 using var reader = new StreamReader(stream);
                 var batch = new ImportObservationsRequest();
+                // The batch's messages, reused for the next batch once the call has serialized them (WriteAsync has returned).
+                var messages = new List<Observation>();
                 await foreach (var row in ObservationCsv.ReadAsync(reader, ct))
                 {
                     rows++;
@@ -102,11 +104,12 @@ internal static partial class ObservationsCommand
                     }
                     if (unreadable > 0) continue;
                     _lines.Add(row.Line);
-                    batch.Observations.Add(row.ToObservation());
+                    if (messages.Count == batch.Observations.Count) messages.Add(new Observation());
+                    batch.Observations.Add(row.ToObservation(messages[batch.Observations.Count]));
                     if (batch.Observations.Count >= batchSize)
                     {
                         await call.RequestStream.WriteAsync(batch, ct);
-                        batch = new ImportObservationsRequest();
+                        batch.Observations.Clear();
                     }
                     progress(_lines.Count, stream.Position);
                 }
