@@ -124,10 +124,12 @@ public sealed class ImportTests : DemographicsTest
     public async Task Every_row_comes_out_of_the_spool_as_given_in_arrival_order_with_new_series_in_the_order_first_named()
     {
         // 100 rows: three blocks of the multi-row insert and four rows one by one; two series stored before,
-        // three new ones named in the order c, a, b; comments absent (NULL), repeated, changing, non-ASCII.
+        // three new ones named in the order c, b, d (so that a new series follows a new one, a stored one a new
+        // one, a stored one a stored one, and a new one a stored one); comments absent (NULL), repeated,
+        // changing, non-ASCII.
         await ImportAsync(Client(Roles.Statistics), [Obs("population_total", "0", D(1900, 12, 31), 1, dimensions: ("part", "old")),
             Obs("population_total", "0", D(1900, 12, 31), 1, dimensions: ("part", "a"))]);
-        var parts = new[] { "c", "old", "a", "c", "b", "a" };
+        var parts = new[] { "c", "old", "a", "c", "b", "d" };
         var comments = new[] { "", "Schätzung – vorläufig", "Schätzung – vorläufig", "", "x", "" };
         var statuses = new[] { ObservationStatus.Final, ObservationStatus.Estimated, ObservationStatus.Provisional };
         var rows = Enumerable.Range(0, 100).Select(i =>
@@ -169,6 +171,7 @@ public sealed class ImportTests : DemographicsTest
         Assert.True(ids[texts.Of(Part("old"))] < ids[texts.Of(Part("a"))]);
         Assert.True(ids[texts.Of(Part("a"))] < ids[texts.Of(Part("c"))]);
         Assert.True(ids[texts.Of(Part("c"))] < ids[texts.Of(Part("b"))]);
+        Assert.True(ids[texts.Of(Part("b"))] < ids[texts.Of(Part("d"))]);
     }
 
     private static KeyValuePair<string, string>[] Part(string part) => [new("part", part)];

@@ -56,21 +56,29 @@ internal sealed class SqliteObservationSpool(ImportConnection connection, Observ
         return Task.CompletedTask;
     }
 
-    /// <summary>The stored id of every spooled series (by its number), adding those not stored yet, in the order the import named them.</summary>
+    /// <summary>
+    /// The stored id of every spooled series (by its number), adding those not stored yet, in the order the import
+    /// named them. An import's series come in runs, new ones (a first import) or stored ones (a revision): each is
+    /// first tried the way the one before it went, added (an insert that does nothing when the series is stored)
+    /// after a new one, looked up after a stored one, and the other way only when that fails. A series that goes
+    /// like the one before it costs one statement, not a lookup that misses and then an insert.
+    /// </summary>
     private long[] StoreSeries(sqlite3 db, CancellationToken ct)
     {
         var ids = new long[_series.Count + 1];
         long? firstAdded = null;
         using var find = new SqliteStatement(db, SqliteSpoolSql.SeriesId);
         using var add = new SqliteStatement(db, SqliteSpoolSql.InsertSeries);
+        var adding = false;
         foreach (var series in _series)
         {
             if (series.SpoolId!.Value % RowsPerCancellationCheck == 0) ct.ThrowIfCancellationRequested();
-            if (WithKey(find, series).QueryInt64() is not { } id)
-            {
-                id = WithKey(add, series).ExecuteReturningRowId();
-                firstAdded ??= id;
-            }
+            long id;
+            if (adding && WithKey(add, series).ExecuteReturningInsertedRowId() is { } added) id = added;
+            else if (WithKey(find, series).QueryInt64() is { } stored) (id, adding) = (stored, false);
+            else (id, adding) = (WithKey(add, series).ExecuteReturningInsertedRowId() ?? throw new InvalidOperationException(
+                $"The series {series.IndicatorId}/{series.AreaId} {series.Dimensions} was neither found nor added."), true);
+            if (adding) firstAdded ??= id;
             ids[series.SpoolId!.Value] = id;
         }
         if (firstAdded is { } first) CheckCatalogue(db, first);

@@ -14,9 +14,11 @@ internal static class SqliteSpoolSql
         WHERE indicator_id = @IndicatorId AND area_id = @AreaId AND dimensions = @Dimensions
         """;
 
+    /// <summary>Adds the series; adds nothing when it is stored already (the move then looks it up).</summary>
     public const string InsertSeries = """
         INSERT INTO series (indicator_id, area_id, dimensions)
         VALUES (@IndicatorId, @AreaId, @Dimensions)
+        ON CONFLICT (indicator_id, area_id, dimensions) DO NOTHING
         """;
 
     /// <summary>A series added from @FirstAdded on whose indicator or area is not in the catalogue, if any.</summary>

@@ -43,10 +43,11 @@ internal sealed class SqliteStatement : IDisposable
         if (rc != raw.SQLITE_DONE) Check(rc);
     }
 
-    public long ExecuteReturningRowId()
+    /// <summary>Runs an insert: the rowid of the row it added, or null when it added none (ON CONFLICT DO NOTHING).</summary>
+    public long? ExecuteReturningInsertedRowId()
     {
         Execute();
-        return raw.sqlite3_last_insert_rowid(_db);
+        return raw.sqlite3_changes(_db) > 0 ? raw.sqlite3_last_insert_rowid(_db) : null;
     }
 
     public long? QueryInt64()
