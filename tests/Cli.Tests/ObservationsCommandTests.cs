@@ -1,7 +1,12 @@
 using IntegrationServices.Cli;
 using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.ServiceDefaults.Security;
+using IntegrationServices.ServiceDefaults.Storage;
+using IntegrationServices.Suite;
 using IntegrationServices.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using DemographicsClient = IntegrationServices.Contracts.Demographics.V1.DemographicsService.DemographicsServiceClient;
 
 namespace IntegrationServices.Cli.Tests;
 
@@ -93,6 +98,57 @@ public sealed class ObservationsCommandTests(CliFixture cli) : IClassFixture<Cli
         Assert.StartsWith("cells.csv: 2 of 3 rows could not be read, nothing was imported: observations[0].value: line 2: 'zwei' is not a number", line);
         Assert.Contains("; observations[1].dimensions[sex]: line 3: longer than 8192 characters; it was not read", line);
         Assert.Equal(0, await StoredAsync("2030-12-31"));
+    }
+
+    [Fact]
+    public async Task An_import_the_service_finds_its_database_busy_for_is_sent_again_whole_once_the_lock_is_gone()
+    {
+        // A service of its own that gives up on a held write lock after a second; the lock is held by a
+        // connection behind its back until the command line says it will send the file again. The file is
+        // larger than the retry buffer of a gRPC channel (1 MB), which could replay only what fits into it.
+        await using var host = await TestHost.StartAsync(SuiteComponents.Demographics, new Dictionary<string, string?> { ["Storage:CommandTimeoutSeconds"] = "1" });
+        var file = File("busy.csv", "indicator,area,reference_date,value,dim.block\n" +
+                                    string.Concat(Enumerable.Range(0, 25_000).Select(i => $"population_total,0,2032-12-31,{i},block-{i:D5}\n")));
+        Assert.True(new FileInfo(file).Length > 1024 * 1024);
+        await using var other = new SqliteConnection(host.Services.GetRequiredService<Database>().ConnectionString);
+        await other.OpenAsync();
+        var writeLock = other.BeginTransaction(deferred: false);
+        var notices = new NoticeWriter(() => writeLock.Rollback());
+        var output = new StringWriter();
+        var environment = new Dictionary<string, string?> { [CliContext.TokenVariable] = TestTokens.For([Roles.Admin]) };
+
+        var code = await IntegrationCli.RunAsync(["observations", "import", file],
+            new CliContext(output, notices, name => environment.GetValueOrDefault(name), IsTerminal: false, _ => host.Server.CreateHandler()));
+
+        Assert.Equal((IntegrationCli.Success, ""), (code, notices.Rest));
+        Assert.Matches(@"^busy\.csv: the service's database is busy, nothing was imported; sending the file again in \d+\.\d s \(attempt 2 of 5\)\.$", notices.First);
+        Assert.Contains("Imported 25000 observations from busy.csv", output.ToString());
+        var stored = await new DemographicsClient(host.As(Roles.Reader)).ListObservationsAsync(new ListObservationsRequest { PageSize = 1, Filter = "reference_date = 2032-12-31" });
+        Assert.NotEmpty(stored.Observations);
+        await using var count = other.CreateCommand();
+        count.CommandText = "SELECT count(*), count(DISTINCT batch_id) FROM observations WHERE reference_date = '2032-12-31'";
+        await using var counts = await count.ExecuteReaderAsync();
+        Assert.True(await counts.ReadAsync());
+        Assert.Equal((25_000L, 1L), (counts.GetInt64(0), counts.GetInt64(1)));
+    }
+
+    /// <summary>The command line's error output: its first line lets go of the lock (<paramref name="firstLine"/>), what comes after is kept apart.</summary>
+    private sealed class NoticeWriter(Action firstLine) : StringWriter
+    {
+        public string? First { get; private set; }
+
+        public string Rest => ToString();
+
+        public override void WriteLine(string? value)
+        {
+            if (First is not null)
+            {
+                base.WriteLine(value);
+                return;
+            }
+            First = value;
+            firstLine();
+        }
     }
 
     [Fact]

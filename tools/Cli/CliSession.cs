@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Configuration;
+using DemographicsService = IntegrationServices.Contracts.Demographics.V1.DemographicsService;
 
 namespace IntegrationServices.Cli;
 
@@ -12,10 +13,18 @@ namespace IntegrationServices.Cli;
 /// </summary>
 internal sealed class CliSession(CliContext context)
 {
+    /// <summary>How often a call the service answers UNAVAILABLE is made at most (see <see cref="Retry"/>).</summary>
+    public const int MaxAttempts = 5;
+
+    private static readonly TimeSpan InitialBackoff = TimeSpan.FromMilliseconds(500), MaxBackoff = TimeSpan.FromSeconds(8);
+    private const double BackoffMultiplier = 2;
+
     /// <summary>
     /// UNAVAILABLE (a component restarting, or its database busy: reason DATABASE_BUSY) is retried with
-    /// exponential backoff. Creates carry a request id, so a retry never creates twice; an import larger than
-    /// the retry buffer is not retried (it stored nothing, so running it again is safe).
+    /// exponential backoff. Creates carry a request id, so a retry never creates twice. ImportObservations is
+    /// not retried by the channel: it would keep a copy of every message it sends, for a replay it makes only
+    /// while the copies fit its buffer (the first megabyte); the import command sends the whole file again
+    /// instead (see <see cref="Backoff"/>).
     /// </summary>
     private static readonly ServiceConfig Retry = new()
     {
@@ -26,15 +35,30 @@ internal sealed class CliSession(CliContext context)
                 Names = { MethodName.Default },
                 RetryPolicy = new RetryPolicy
                 {
-                    MaxAttempts = 5,
-                    InitialBackoff = TimeSpan.FromMilliseconds(500),
-                    MaxBackoff = TimeSpan.FromSeconds(8),
-                    BackoffMultiplier = 2,
+                    MaxAttempts = MaxAttempts,
+                    InitialBackoff = InitialBackoff,
+                    MaxBackoff = MaxBackoff,
+                    BackoffMultiplier = BackoffMultiplier,
                     RetryableStatusCodes = { StatusCode.Unavailable },
+                },
+            },
+            new MethodConfig
+            {
+                Names =
+                {
+                    new MethodName
+                    {
+                        Service = DemographicsService.Descriptor.FullName,
+                        Method = nameof(DemographicsService.DemographicsServiceClient.ImportObservations),
+                    },
                 },
             },
         },
     };
+
+    /// <summary>The wait before the attempt after <paramref name="attempt"/>, drawn as the channel's retry policy draws it: at random, up to the policy's backoff.</summary>
+    public static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * Math.Min(InitialBackoff.Ticks * Math.Pow(BackoffMultiplier, attempt - 1), MaxBackoff.Ticks)));
 
     public CliContext Context { get; } = context;
 

@@ -15,7 +15,7 @@ internal static partial class Failures
     {
         var status = e.GetRpcStatus();
         var code = CanonicalName(e.StatusCode);
-        var reason = status?.GetDetail<ErrorInfo>()?.Reason;
+        var reason = Reason(e);
         var text = reason is null || reason == code ? $"{code}: {e.Status.Detail}" : $"{code} ({reason}): {e.Status.Detail}";
         var violations = status?.GetDetail<BadRequest>()?.FieldViolations;
         if (violations is { Count: > 0 })
@@ -25,6 +25,9 @@ internal static partial class Failures
         }
         return text;
     }
+
+    /// <summary>The failure's ErrorInfo reason (e.g. DATABASE_BUSY), if it has one.</summary>
+    public static string? Reason(RpcException e) => e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason;
 
     /// <summary>StatusCode.NotFound → "NOT_FOUND", as API.md and the google.rpc codes spell them.</summary>
     public static string CanonicalName(StatusCode code) => Words().Replace(code.ToString(), "$1_$2").ToUpperInvariant();

@@ -37,7 +37,7 @@ internal static partial class ObservationsCommand
             var output = session.Output(parsed);
             using var connection = session.Connect(parsed, CliService.Demographics);
             var client = new DemographicsClient(connection.Invoker);
-            var import = new CsvImport(path, parsed.GetValue(batchSize));
+            var import = new CsvImport(path, parsed.GetValue(batchSize), session.Context.Error);
             ImportObservationsResponse response;
             if (session.Context.IsTerminal && !output.Json)
             {
@@ -68,9 +68,10 @@ internal static partial class ObservationsCommand
     /// A file with cells the reader could not read is not imported: not every such cell leaves its row in a
     /// state the service would refuse (an unreadable <c>example</c>, a cell past the reader's length cap), so
     /// the call is cancelled at the first one (the service stores nothing) and the rest of the file is read
-    /// only to list them all.
+    /// only to list them all. While the service answers that its database is busy (it stored nothing), the
+    /// whole file is sent again, with the back-off of the command line's other calls (<see cref="CliSession.Backoff"/>).
     /// </summary>
-    private sealed class CsvImport(FileInfo file, int batchSize)
+    private sealed class CsvImport(FileInfo file, int batchSize, TextWriter notices)
     {
         /// <summary>At most this many unreadable cells are listed (the message counts the others).</summary>
         private const int ListedReadProblems = 20;
@@ -78,10 +79,30 @@ internal static partial class ObservationsCommand
         private readonly List<int> _lines = [];
 
         /// <param name="client">The Demographics client.</param>
-        /// <param name="progress">Called after each row with the rows read and the bytes of the file consumed.</param>
+        /// <param name="progress">Called after each row with the rows read and the bytes of the file consumed (from the start again when the file is sent again).</param>
         /// <param name="ct">Cancels the call; the service then stores nothing.</param>
         public async Task<ImportObservationsResponse> RunAsync(DemographicsClient client, Action<long, long> progress, CancellationToken ct)
         {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await SendAsync(client, progress, ct);
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && Failures.Reason(e) == "DATABASE_BUSY" && attempt < CliSession.MaxAttempts)
+                {
+                    var wait = CliSession.Backoff(attempt);
+                    notices.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{file.Name}: the service's database is busy, nothing was imported; sending the file again in {wait.TotalSeconds:F1} s (attempt {attempt + 1} of {CliSession.MaxAttempts})."));
+                    await Task.Delay(wait, ct);
+                }
+            }
+        }
+
+        /// <summary>One attempt: the file sent as one call.</summary>
+        private async Task<ImportObservationsResponse> SendAsync(DemographicsClient client, Action<long, long> progress, CancellationToken ct)
+        {
+            _lines.Clear();
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var call = client.ImportObservations(cancellationToken: cancel.Token);
             var readProblems = new List<CsvViolation>();
