@@ -15,9 +15,9 @@ public sealed record CsvViolation(string Field, string Description);
 /// own, so a row with <see cref="Violations"/> must never be imported: the service's CSV path reports them
 /// as the row's violations, the command line refuses the file. The fields
 /// are plain values, not a message: the service validates them as they are, the command line sends
-/// <see cref="ToObservation"/>.
+/// <see cref="ToObservation"/>. A value, not an object: a file's rows are read one at a time, each used once.
 /// </summary>
-public sealed record ObservationCsvRow(int Index, int Line, string Indicator, string Area, DateOnly? ReferenceDate, double Value,
+public readonly record struct ObservationCsvRow(int Index, int Line, string Indicator, string Area, DateOnly? ReferenceDate, double Value,
     ObservationStatus Status, string Comment, bool Example, IReadOnlyList<KeyValuePair<string, string>> Dimensions,
     IReadOnlyList<CsvViolation> Violations)
 {

@@ -49,13 +49,21 @@ public sealed class AreaCatalogue
         var id = Names.IdOf(reference);
         var byId = Find(id);
         if (byId is not null && byId.ValidOn(date)) return byId;
-        if (!explicitName && WithCode(id).FirstOrDefault(a => a.ValidOn(date)) is { } byCode) return byCode;
+        if (!explicitName && ValidWithCode(id, date) is { } byCode) return byCode;
         if (byId is not null)
             problem = $"{Names.Format(byId.Id)} ({byId.Title}) is not valid on {date:yyyy-MM-dd} ({byId.Validity})";
         else if (WithCode(id).Any())
             problem = $"no area with code '{TextRules.Printable(id)}' is valid on {date:yyyy-MM-dd} (areas with that code: {string.Join(", ", WithCode(id).Select(a => $"{Names.Format(a.Id)} {a.Validity}"))})";
         else
             problem = $"unknown area '{TextRules.Printable(reference)}'";
+        return null;
+    }
+
+    /// <summary>The area with <paramref name="code"/> valid on <paramref name="date"/>, if any (a loop: this runs for every imported row).</summary>
+    private AreaEntry? ValidWithCode(string code, DateOnly date)
+    {
+        foreach (var area in _byCode[code])
+            if (area.ValidOn(date)) return area;
         return null;
     }
 

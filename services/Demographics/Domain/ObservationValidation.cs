@@ -49,13 +49,7 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
         Rows++;
         _rowViolations.Clear();
         var valid = Validate(row, _rowViolations);
-        if (row.ReadViolations is { Count: > 0 } read)
-        {
-            // What the reader saw (e.g. the original text of a bad number) explains the field better.
-            if (read.Any(r => r.Field.EndsWith("].row", StringComparison.Ordinal))) _rowViolations.Clear(); // unreadable row: only say so
-            _rowViolations.RemoveAll(v => read.Any(r => r.Field == v.Field));
-            _rowViolations.InsertRange(0, read);
-        }
+        if (row.ReadViolations is { Count: > 0 } read) PutFirst(read, _rowViolations);
         if (_rowViolations.Count == 0)
         {
             if (ReferenceDates.Count < 100) ReferenceDates.Add(valid!.Value.ReferenceDate);
@@ -66,6 +60,18 @@ public sealed class ObservationValidation(AreaCatalogue areas, IReadOnlyDictiona
         TotalViolations += _rowViolations.Count;
         _violations.AddRange(_rowViolations.Take(MaxListedViolations - _violations.Count));
         return null;
+    }
+
+    /// <summary>
+    /// What the reader saw (e.g. the original text of a bad number) explains a field better: it replaces what the
+    /// validation said about the same field; of an unreadable row, only that is said. (A method of its own: its
+    /// lambdas' closure is made only for rows the reader had problems with.)
+    /// </summary>
+    private static void PutFirst(IReadOnlyList<FieldViolation> read, List<FieldViolation> violations)
+    {
+        if (read.Any(r => r.Field.EndsWith("].row", StringComparison.Ordinal))) violations.Clear();
+        violations.RemoveAll(v => read.Any(r => r.Field == v.Field));
+        violations.InsertRange(0, read);
     }
 
     private NewObservation? Validate(ImportRow row, List<FieldViolation> violations)

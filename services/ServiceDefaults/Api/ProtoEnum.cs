@@ -33,8 +33,7 @@ public static class ProtoEnum<T> where T : struct, Enum
     public static IReadOnlyList<string> SpecifiedNames { get; }
 
     /// <summary>A declared value other than zero.</summary>
-    public static bool IsSpecified(T value) =>
-        Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) != 0 && NameOf.ContainsKey(value);
+    public static bool IsSpecified(T value) => !EqualityComparer<T>.Default.Equals(value, default) && NameOf.ContainsKey(value);
 
     /// <summary>The proto name; an undeclared value (from a newer client) as its number.</summary>
     public static string Name(T value) =>
