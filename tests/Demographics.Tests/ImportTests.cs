@@ -82,7 +82,13 @@ public sealed class ImportTests : DemographicsTest
         var e = await Rpc.FailsAsync(StatusCode.Internal, () => ImportAsync(Client(Roles.Statistics), rows, batchSize: 1000));
         Assert.Contains("correlation id", e.Status.Detail);
         Assert.DoesNotContain("injected", e.Status.Detail);
+        Assert.Empty((await Client().ListObservationsAsync(new ListObservationsRequest())).Observations);
 
+        // Refused the FAIL way, the statement keeps what it wrote before the row (the row is in the middle of a
+        // block of the multi-row insert, which does not undo itself alone): rolled back with the rest.
+        await ExecuteSqliteAsync("DROP TRIGGER refuse_one");
+        await ExecuteSqliteAsync("CREATE TRIGGER refuse_one BEFORE INSERT ON observations WHEN NEW.value = 424242.5 BEGIN SELECT RAISE(FAIL, 'injected failure'); END");
+        await Rpc.FailsAsync(StatusCode.Internal, () => ImportAsync(Client(Roles.Statistics), rows, batchSize: 1000));
         Assert.Empty((await Client().ListObservationsAsync(new ListObservationsRequest())).Observations);
         Assert.Empty((await Client(Roles.Admin).ListAuditRecordsAsync(new ListAuditRecordsRequest())).AuditRecords);
     }

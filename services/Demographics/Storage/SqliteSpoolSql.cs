@@ -33,10 +33,14 @@ internal static class SqliteSpoolSql
     /// <summary>
     /// The insert of <paramref name="rows"/> observations of one batch, numbered parameters: ?1 to ?6 the first
     /// row's series, reference date, value, status, comment and example mark, ?7 to ?12 the second's, and so on;
-    /// the batch last.
+    /// the batch last. OR FAIL: a statement that could stop part-way (the default, OR ABORT) keeps a statement
+    /// journal, a copy of every page it changes that the transaction had changed before, so that it can undo
+    /// itself alone; blocks appended one after another change the same last pages of the table and its index,
+    /// so nearly every page of every block was copied. A failing block fails the whole import, whose transaction
+    /// is rolled back: the rows of the block that went in before the failure need no undoing of their own.
     /// </summary>
     public static string InsertObservations(int rows) =>
-        "INSERT INTO observations (series_id, reference_date, value, status, comment, example, batch_id) VALUES\n" +
+        "INSERT OR FAIL INTO observations (series_id, reference_date, value, status, comment, example, batch_id) VALUES\n" +
         string.Join(",\n", Enumerable.Range(0, rows).Select(r => string.Create(CultureInfo.InvariantCulture,
             $"(?{6 * r + 1}, ?{6 * r + 2}, ?{6 * r + 3}, ?{6 * r + 4}, ?{6 * r + 5}, ?{6 * r + 6}, ?{6 * rows + 1})")));
 }
