@@ -13,8 +13,10 @@ namespace IntegrationServices.Benchmarks;
 /// <summary>
 /// Imports N observations (default 1,000,000) from a generated CSV into SQLite through the service, a
 /// Demographics host on loopback, both ways a user can: the CSV uploaded to
-/// <c>POST /v1/observations:importCsv</c> (the service reads, validates and stores it) and the command line (`integration observations import`)
-/// (which reads the CSV and streams it to ImportObservations over gRPC). Baseline: the same CSV with the
+/// <c>POST /v1/observations:importCsv</c> (the service reads, validates and stores it) and the command line (`integration observations import`,
+/// which reads the CSV and streams it to ImportObservations over gRPC). The command line runs twice: in the benchmark's process, warm
+/// like the service (the import's throughput; the peak working set is then the service's and the client's together), and as a user
+/// runs it, a process of its own (the user's wait, including the command line's start; the service's peak alone, the client's apart). Baseline: the same CSV with the
 /// sqlite3 shell's <c>.import</c> into a bare table. Each service import runs on a fresh host and
 /// database after warm-up imports of 20,000 other rows, and the process has run one uncounted import of
 /// every path at full size before, so it measures the service as it runs, not the JIT of its first minutes
@@ -26,7 +28,16 @@ public static class DemographicsImportBenchmark
 {
     private const int WarmUpRounds = 5;
 
-    private sealed record Measurement(TimeSpan Elapsed, TimeSpan Cpu, TimeSpan Jit, double PeakMegabytes, IReadOnlyList<(string Name, double Seconds)> Phases);
+    /// <summary>
+    /// One import: its time; the CPU time of this process (the service, and the client unless it ran in a process
+    /// of its own) and of the client's own process; the JIT time of this process; the peak working set of this
+    /// process and of the client's own; the phases the service recorded.
+    /// </summary>
+    private sealed record Measurement(TimeSpan Elapsed, TimeSpan Cpu, TimeSpan Jit, double PeakMegabytes, double? ClientPeakMegabytes,
+        IReadOnlyList<(string Name, double Seconds)> Phases);
+
+    /// <summary>How a client's import went: its problem (null: imported), and the peak working set of its own process, if it ran in one.</summary>
+    private sealed record ClientOutcome(string? Problem, double? PeakMegabytes = null);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -46,10 +57,11 @@ public static class DemographicsImportBenchmark
             Console.WriteLine($"CSV: {rows:N0} rows, {new FileInfo(csv).Length / 1024.0 / 1024.0:F1} MiB; {runs} runs; each service import after {WarmUpRounds} warm-up imports of 20,000 rows");
             double Rate(TimeSpan t) => rows / t.TotalSeconds;
 
-            var paths = new (string Name, string Folder, Func<string, DemographicsUrls, Task<string?>> Import)[]
+            var paths = new (string Name, string Folder, Func<string, DemographicsUrls, Task<ClientOutcome>> Import)[]
             {
                 ("service, CSV upload (HTTP)", "csv-upload", UploadCsvAsync),
-                ("service, CLI observations import (gRPC stream)", "import-cli", ImportCliAsync),
+                ("service, CLI import in this process (gRPC)", "import-cli", ImportCliAsync),
+                ("service, CLI import as its own process (gRPC)", "import-cli-process", ImportCliProcessAsync),
             };
             const string MoveAlone = "sqlite3 move alone (see below)";
             var baseline = new List<TimeSpan>();
@@ -57,7 +69,7 @@ public static class DemographicsImportBenchmark
             var baselineCpu = new List<TimeSpan>();
             var measured = paths.Select(_ => new List<Measurement>()).ToArray();
             // One service import on a fresh host and database; null (the problem printed) when it failed.
-            async Task<Measurement?> ImportAsync((string Name, string Folder, Func<string, DemographicsUrls, Task<string?>> Import) path, int run)
+            async Task<Measurement?> ImportAsync((string Name, string Folder, Func<string, DemographicsUrls, Task<ClientOutcome>> Import) path, int run)
             {
                 var (m, problem) = await ServiceImportAsync(csv, warmUp, Path.Combine(directory, $"{path.Folder}-{run}"), path.Import);
                 if (problem is null) return m;
@@ -70,7 +82,7 @@ public static class DemographicsImportBenchmark
             foreach (var path in paths)
             {
                 if (await ImportAsync(path, run: 0) is not { } m) return 1;
-                Console.WriteLine($"warm-up: {path.Name,-34} {m.Elapsed.TotalSeconds,6:F2} s (not counted; of its CPU {m.Jit.TotalSeconds:F2} s JIT)");
+                Console.WriteLine($"warm-up: {path.Name,-46} {m.Elapsed.TotalSeconds,6:F2} s (not counted; of its CPU {m.Jit.TotalSeconds:F2} s JIT)");
             }
             for (var run = 1; run <= runs; run++)
             {
@@ -79,28 +91,29 @@ public static class DemographicsImportBenchmark
                 if (shell is not var (shellTime, shellCpu)) return 1;
                 baseline.Add(shellTime);
                 baselineCpu.Add(shellCpu);
-                Console.WriteLine($"run {run}: {"sqlite3 .import (bare table)",-34} {shellTime.TotalSeconds,6:F2} s {Rate(shellTime),10:N0} rows/s  (CPU {shellCpu.TotalSeconds:F1} s)");
+                Console.WriteLine($"run {run}: {"sqlite3 .import (bare table)",-46} {shellTime.TotalSeconds,6:F2} s {Rate(shellTime),10:N0} rows/s  (CPU {shellCpu.TotalSeconds:F1} s)");
                 if (await SqliteMoveAloneAsync(csv, Path.Combine(directory, $"move-alone-{run}")) is not var (moveTime, moveCpu)) return 1;
                 moveAlone.Add(moveTime);
-                Console.WriteLine($"run {run}: {MoveAlone,-34} {moveTime.TotalSeconds,6:F2} s {Rate(moveTime),10:N0} rows/s  (CPU {moveCpu.TotalSeconds:F1} s)");
+                Console.WriteLine($"run {run}: {MoveAlone,-46} {moveTime.TotalSeconds,6:F2} s {Rate(moveTime),10:N0} rows/s  (CPU {moveCpu.TotalSeconds:F1} s)");
                 for (var p = 0; p < paths.Length; p++)
                 {
                     if (await ImportAsync(paths[p], run) is not { } m) return 1;
                     measured[p].Add(m);
-                    Console.WriteLine($"run {run}: {paths[p].Name,-34} {m.Elapsed.TotalSeconds,6:F2} s {Rate(m.Elapsed),10:N0} rows/s" +
-                                      $"  (CPU {m.Cpu.TotalSeconds:F1} s, of it JIT {m.Jit.TotalSeconds:F2} s; peak working set of the process during the import {m.PeakMegabytes:N0} MB;" +
+                    Console.WriteLine($"run {run}: {paths[p].Name,-46} {m.Elapsed.TotalSeconds,6:F2} s {Rate(m.Elapsed),10:N0} rows/s" +
+                                      $"  (CPU {m.Cpu.TotalSeconds:F1} s, of it JIT in this process {m.Jit.TotalSeconds:F2} s; peak working set of this process during the import {m.PeakMegabytes:N0} MB" +
+                                      (m.ClientPeakMegabytes is { } client ? $", of the command line's own {client:N0} MB;" : ";") +
                                       $" phases: {string.Join(", ", m.Phases.Select(p => $"{p.Name} {p.Seconds:F2} s"))})");
                 }
             }
 
             var shellMedian = Median(baseline);
-            Console.WriteLine($"median: {"sqlite3 .import (bare table)",-34} {shellMedian.TotalSeconds,6:F2} s {Rate(shellMedian),10:N0} rows/s");
+            Console.WriteLine($"median: {"sqlite3 .import (bare table)",-46} {shellMedian.TotalSeconds,6:F2} s {Rate(shellMedian),10:N0} rows/s");
             var moveMedian = Median(moveAlone);
-            Console.WriteLine($"median: {MoveAlone,-34} {moveMedian.TotalSeconds,6:F2} s {Rate(moveMedian),10:N0} rows/s  ({moveMedian / shellMedian:F2} × the whole .import)");
+            Console.WriteLine($"median: {MoveAlone,-46} {moveMedian.TotalSeconds,6:F2} s {Rate(moveMedian),10:N0} rows/s  ({moveMedian / shellMedian:F2} × the whole .import)");
             for (var p = 0; p < paths.Length; p++)
             {
                 var median = Median(measured[p].Select(m => m.Elapsed).ToList());
-                Console.WriteLine($"median: {paths[p].Name,-34} {median.TotalSeconds,6:F2} s {Rate(median),10:N0} rows/s  ratio {Rate(median) / Rate(shellMedian):F2}" +
+                Console.WriteLine($"median: {paths[p].Name,-46} {median.TotalSeconds,6:F2} s {Rate(median),10:N0} rows/s  ratio {Rate(median) / Rate(shellMedian):F2}" +
                                   $"  (runs {string.Join(", ", measured[p].Select((m, i) => (Rate(m.Elapsed) / Rate(baseline[i])).ToString("F2", CultureInfo.InvariantCulture)))} against their own shell run;" +
                                   $" CPU time: shell / service {Median(baselineCpu).TotalSeconds / Median(measured[p].Select(m => m.Cpu).ToList()).TotalSeconds:F2})");
             }
@@ -257,7 +270,7 @@ public static class DemographicsImportBenchmark
 
     /// <summary>Starts a Demographics host on a fresh SQLite directory, warms it up, times one import, stops it.</summary>
     private static async Task<(Measurement? Measurement, string? Problem)> ServiceImportAsync(string csv, string warmUp,
-        string dataDirectory, Func<string, DemographicsUrls, Task<string?>> import)
+        string dataDirectory, Func<string, DemographicsUrls, Task<ClientOutcome>> import)
     {
         var (app, urls) = await DemographicsHost.StartAsync(dataDirectory);
         await using var _ = app;
@@ -267,7 +280,7 @@ public static class DemographicsImportBenchmark
             // each in which the runtime recompiles what has become hot (tiered JIT, in the background).
             for (var round = 0; round < WarmUpRounds; round++)
             {
-                if (await import(warmUp, urls) is { } warmUpProblem) return (null, "warm-up: " + warmUpProblem);
+                if ((await import(warmUp, urls)).Problem is { } warmUpProblem) return (null, "warm-up: " + warmUpProblem);
                 await Task.Delay(TimeSpan.FromMilliseconds(200));
             }
             await FlushWritesAsync();
@@ -277,13 +290,13 @@ public static class DemographicsImportBenchmark
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             ResetPeakWorkingSet();
             var process = System.Diagnostics.Process.GetCurrentProcess();
-            var (cpu, jit) = (process.TotalProcessorTime, System.Runtime.JitInfo.GetCompilationTime());
+            var (cpu, childCpu, jit) = (process.TotalProcessorTime, ChildrenCpu(), System.Runtime.JitInfo.GetCompilationTime());
             var watch = Stopwatch.StartNew();
-            var problem = await import(csv, urls);
+            var outcome = await import(csv, urls);
             watch.Stop();
             process.Refresh();
-            return (new Measurement(watch.Elapsed, process.TotalProcessorTime - cpu, System.Runtime.JitInfo.GetCompilationTime() - jit,
-                process.PeakWorkingSet64 / 1024.0 / 1024.0, phases.Seconds), problem);
+            return (new Measurement(watch.Elapsed, process.TotalProcessorTime - cpu + (ChildrenCpu() - childCpu), System.Runtime.JitInfo.GetCompilationTime() - jit,
+                process.PeakWorkingSet64 / 1024.0 / 1024.0, outcome.PeakMegabytes, phases.Seconds), outcome.Problem);
         }
         finally
         {
@@ -322,22 +335,62 @@ public static class DemographicsImportBenchmark
         public void Dispose() => _listener.Dispose();
     }
 
-    private static async Task<string?> UploadCsvAsync(string csv, DemographicsUrls urls)
+    private static async Task<ClientOutcome> UploadCsvAsync(string csv, DemographicsUrls urls)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         await using var file = File.OpenRead(csv);
         using var content = new StreamContent(file, 1 << 16);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
         using var response = await http.PostAsync(urls.Http + ObservationCsvEndpoint.Route, content);
-        return response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
+        return new ClientOutcome(response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task<string?> ImportCliAsync(string csv, DemographicsUrls urls)
+    /// <summary>The command line in this process, warm like the service: no start, no JIT of its own.</summary>
+    private static async Task<ClientOutcome> ImportCliAsync(string csv, DemographicsUrls urls)
     {
         var error = new StringWriter();
         var code = await IntegrationCli.RunAsync(["observations", "import", "--address", urls.Grpc, csv],
             new CliContext(TextWriter.Null, error, _ => null, IsTerminal: false));
-        return code == 0 ? null : error.ToString();
+        return new ClientOutcome(code == 0 ? null : error.ToString());
+    }
+
+    /// <summary>
+    /// The command line as a user runs it: <c>dotnet integration.dll</c> (built beside the benchmark), a process of its
+    /// own, no token (the host runs in Development mode). Its peak working set is sampled from /proc while it runs.
+    /// </summary>
+    private static async Task<ClientOutcome> ImportCliProcessAsync(string csv, DemographicsUrls urls)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "integration.dll"), "observations", "import", "--address", urls.Grpc, csv])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment.Remove(CliContext.TokenVariable);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var (output, error) = (process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        var exited = process.WaitForExitAsync();
+        var peak = 0L;
+        while (!exited.IsCompleted)
+        {
+            peak = Math.Max(peak, PeakKilobytes(process.Id));
+            await Task.WhenAny(exited, Task.Delay(TimeSpan.FromMilliseconds(20)));
+        }
+        await exited;
+        await output;
+        return new ClientOutcome(process.ExitCode == 0 ? null : await error, peak / 1024.0);
+    }
+
+    /// <summary>Linux: a process's peak working set so far (VmHWM, kB); 0 elsewhere or once it has gone.</summary>
+    private static long PeakKilobytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return long.Parse(line.AsSpan("VmHWM:".Length).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return 0;
     }
 
     /// <summary>
