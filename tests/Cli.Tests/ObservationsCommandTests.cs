@@ -100,37 +100,57 @@ public sealed class ObservationsCommandTests(CliFixture cli) : IClassFixture<Cli
         Assert.Equal(0, await StoredAsync("2030-12-31"));
     }
 
-    [Fact]
-    public async Task An_import_the_service_finds_its_database_busy_for_is_sent_again_whole_once_the_lock_is_gone()
+    [Theory]
+    [InlineData(10)]
+    [InlineData(25_000)] // more than the channel's one-megabyte retry buffer, beyond which it could not replay the stream
+    public async Task An_import_the_service_finds_its_database_busy_for_is_sent_again_whole_once_the_lock_is_gone(int rows)
     {
         // A service of its own that gives up on a held write lock after a second; the lock is held by a
-        // connection behind its back until the command line says it will send the file again. The file is
-        // larger than the retry buffer of a gRPC channel (1 MB), which could replay only what fits into it.
+        // connection behind its back until the command line says it will send the file again.
         await using var host = await TestHost.StartAsync(SuiteComponents.Demographics, new Dictionary<string, string?> { ["Storage:CommandTimeoutSeconds"] = "1" });
         var file = File("busy.csv", "indicator,area,reference_date,value,dim.block\n" +
-                                    string.Concat(Enumerable.Range(0, 25_000).Select(i => $"population_total,0,2032-12-31,{i},block-{i:D5}\n")));
-        Assert.True(new FileInfo(file).Length > 1024 * 1024);
+                                    string.Concat(Enumerable.Range(0, rows).Select(i => $"population_total,0,2032-12-31,{i},block-{i:D5}\n")));
         await using var other = new SqliteConnection(host.Services.GetRequiredService<Database>().ConnectionString);
         await other.OpenAsync();
         var writeLock = other.BeginTransaction(deferred: false);
         var notices = new NoticeWriter(() => writeLock.Rollback());
         var output = new StringWriter();
-        var environment = new Dictionary<string, string?> { [CliContext.TokenVariable] = TestTokens.For([Roles.Admin]) };
+        var imports = 0;
+        HttpMessageHandler Counting(CliService _) => new CountingHandler(host.Server.CreateHandler(), () => Interlocked.Increment(ref imports));
 
-        var code = await IntegrationCli.RunAsync(["observations", "import", file],
-            new CliContext(output, notices, name => environment.GetValueOrDefault(name), IsTerminal: false, _ => host.Server.CreateHandler()));
+        var code = await IntegrationCli.RunAsync(["observations", "import", file], new CliContext(output, notices, Admin, IsTerminal: false, Counting));
 
         Assert.Equal((IntegrationCli.Success, ""), (code, notices.Rest));
-        Assert.Matches(@"^busy\.csv: the service's database is busy, nothing was imported; sending the file again in \d+\.\d s \(attempt 2 of 5\)\.$", notices.First);
-        Assert.Contains("Imported 25000 observations from busy.csv", output.ToString());
-        var stored = await new DemographicsClient(host.As(Roles.Reader)).ListObservationsAsync(new ListObservationsRequest { PageSize = 1, Filter = "reference_date = 2032-12-31" });
-        Assert.NotEmpty(stored.Observations);
+        Assert.Matches(@"^busy\.csv: UNAVAILABLE \(DATABASE_BUSY\): .+; nothing was imported, sending the file again in \d+\.\d s \(attempt 2 of 5\)\.$", notices.First);
+        Assert.Contains($"Imported {rows} observations from busy.csv", output.ToString());
+        // Two calls: the channel replays no import itself (it would have tried the small file five times against the lock).
+        Assert.Equal(2, imports);
         await using var count = other.CreateCommand();
         count.CommandText = "SELECT count(*), count(DISTINCT batch_id) FROM observations WHERE reference_date = '2032-12-31'";
         await using var counts = await count.ExecuteReaderAsync();
         Assert.True(await counts.ReadAsync());
-        Assert.Equal((25_000L, 1L), (counts.GetInt64(0), counts.GetInt64(1)));
+        Assert.Equal((rows, 1L), (counts.GetInt64(0), counts.GetInt64(1)));
     }
+
+    [Fact]
+    public async Task An_import_is_sent_again_while_the_service_cannot_be_reached_and_stored_once()
+    {
+        // The first two attempts find the service down (connection refused), as while it restarts.
+        var file = File("restart.csv", "indicator,area,reference_date,value\npopulation_total,0,2033-12-31,1\nforeign_nationals,0,2033-12-31,2\n");
+        var failures = 2;
+        var notices = new StringWriter();
+        var output = new StringWriter();
+        HttpMessageHandler Flaky(CliService service) => new FailingHandler(cli.Handler(service), () => Interlocked.Decrement(ref failures) >= 0);
+
+        var code = await IntegrationCli.RunAsync(["observations", "import", file], new CliContext(output, notices, Admin, IsTerminal: false, Flaky));
+
+        Assert.Equal(IntegrationCli.Success, code);
+        Assert.Equal(2, notices.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("restart.csv: UNAVAILABLE: ", StringComparison.Ordinal)));
+        Assert.Contains("Imported 2 observations from restart.csv", output.ToString());
+        Assert.Equal(2, await StoredAsync("2033-12-31"));
+    }
+
+    private static string? Admin(string variable) => variable == CliContext.TokenVariable ? TestTokens.For([Roles.Admin]) : null;
 
     /// <summary>The command line's error output: its first line lets go of the lock (<paramref name="firstLine"/>), what comes after is kept apart.</summary>
     private sealed class NoticeWriter(Action firstLine) : StringWriter
@@ -148,6 +168,16 @@ public sealed class ObservationsCommandTests(CliFixture cli) : IClassFixture<Cli
             }
             First = value;
             firstLine();
+        }
+    }
+
+    /// <summary>Counts the ImportObservations calls made through it.</summary>
+    private sealed class CountingHandler(HttpMessageHandler inner, Action import) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            if (request.RequestUri?.AbsolutePath.EndsWith("/ImportObservations", StringComparison.Ordinal) == true) import();
+            return base.SendAsync(request, ct);
         }
     }
 

@@ -22,9 +22,9 @@ internal sealed class CliSession(CliContext context)
     /// <summary>
     /// UNAVAILABLE (a component restarting, or its database busy: reason DATABASE_BUSY) is retried with
     /// exponential backoff. Creates carry a request id, so a retry never creates twice. ImportObservations is
-    /// not retried by the channel: it would keep a copy of every message it sends, for a replay it makes only
-    /// while the copies fit its buffer (the first megabyte); the import command sends the whole file again
-    /// instead (see <see cref="Backoff"/>).
+    /// not retried by the channel: it would copy every message it sends, for a replay it can make only while
+    /// the copies fit its buffer (the first megabyte); the import command sends the whole file again instead
+    /// (see <see cref="Backoff"/>).
     /// </summary>
     private static readonly ServiceConfig Retry = new()
     {

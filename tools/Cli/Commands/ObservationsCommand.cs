@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Grpc.Core;
 using IntegrationServices.Contracts.Demographics.V1;
 using IntegrationServices.Demographics.Csv;
+using IntegrationServices.ServiceDefaults.Storage;
 using Spectre.Console;
 using DemographicsClient = IntegrationServices.Contracts.Demographics.V1.DemographicsService.DemographicsServiceClient;
 
@@ -68,8 +69,10 @@ internal static partial class ObservationsCommand
     /// A file with cells the reader could not read is not imported: not every such cell leaves its row in a
     /// state the service would refuse (an unreadable <c>example</c>, a cell past the reader's length cap), so
     /// the call is cancelled at the first one (the service stores nothing) and the rest of the file is read
-    /// only to list them all. While the service answers that its database is busy (it stored nothing), the
-    /// whole file is sent again, with the back-off of the command line's other calls (<see cref="CliSession.Backoff"/>).
+    /// only to list them all. The whole file is sent again, with the back-off of the command line's other calls
+    /// (<see cref="CliSession.Backoff"/>), when the service answers that its database is busy (DATABASE_BUSY: it
+    /// stored nothing), or is unavailable before the whole file was sent (it commits only at the stream's end, and
+    /// a client gone before it stores nothing).
     /// </summary>
     private sealed class CsvImport(FileInfo file, int batchSize, TextWriter notices)
     {
@@ -77,6 +80,9 @@ internal static partial class ObservationsCommand
         private const int ListedReadProblems = 20;
 
         private readonly List<int> _lines = [];
+
+        /// <summary>Whether the attempt under way has sent the whole file (after that, an unavailable service may have stored it).</summary>
+        private bool _sentAll;
 
         /// <param name="client">The Demographics client.</param>
         /// <param name="progress">Called after each row with the rows read and the bytes of the file consumed (from the start again when the file is sent again).</param>
@@ -89,11 +95,12 @@ internal static partial class ObservationsCommand
                 {
                     return await SendAsync(client, progress, ct);
                 }
-                catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && Failures.Reason(e) == "DATABASE_BUSY" && attempt < CliSession.MaxAttempts)
+                catch (RpcException e) when (attempt < CliSession.MaxAttempts &&
+                                             (Failures.Reason(e) == DatabaseBusy.Reason || (e.StatusCode == StatusCode.Unavailable && !_sentAll)))
                 {
                     var wait = CliSession.Backoff(attempt);
                     notices.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{file.Name}: the service's database is busy, nothing was imported; sending the file again in {wait.TotalSeconds:F1} s (attempt {attempt + 1} of {CliSession.MaxAttempts})."));
+                        $"{file.Name}: {Failures.Describe(e)}; nothing was imported, sending the file again in {wait.TotalSeconds:F1} s (attempt {attempt + 1} of {CliSession.MaxAttempts})."));
                     await Task.Delay(wait, ct);
                 }
             }
@@ -103,6 +110,7 @@ internal static partial class ObservationsCommand
         private async Task<ImportObservationsResponse> SendAsync(DemographicsClient client, Action<long, long> progress, CancellationToken ct)
         {
             _lines.Clear();
+            _sentAll = false;
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var call = client.ImportObservations(cancellationToken: cancel.Token);
             var readProblems = new List<CsvViolation>();
@@ -140,6 +148,7 @@ internal static partial class ObservationsCommand
                                            (problems > readProblems.Count ? $"; and {problems - readProblems.Count} more" : ""));
                 if (batch.Observations.Count > 0) await call.RequestStream.WriteAsync(batch, ct);
                 await call.RequestStream.CompleteAsync();
+                _sentAll = true;
                 return await call;
             }
             catch (ObservationCsvHeaderException e)
