@@ -22,23 +22,23 @@ public readonly record struct ObservationCsvRow(int Index, int Line, string Indi
     IReadOnlyList<CsvViolation> Violations)
 {
     /// <summary>
-    /// The row as the gRPC import's message: written into <paramref name="reused"/>, whatever it held before, or
-    /// into a new one. A sender of many rows reuses its messages once they are sent, instead of making a message,
-    /// a map of dimensions and a date for every row.
+    /// The row as the gRPC import's message, written into <paramref name="message"/> whatever it held before: a
+    /// sender of many rows reuses its messages once they are sent, instead of making a message, a map of
+    /// dimensions and a date for every row.
     /// </summary>
-    public Observation ToObservation(Observation? reused = null)
+    public Observation ToObservation(Observation message)
     {
-        var o = reused ?? new Observation();
-        (o.Indicator, o.Area, o.Value, o.Status, o.Comment, o.Example) = (Indicator, Area, Value, Status, Comment, Example);
+        (message.Indicator, message.Area, message.Value, message.Status, message.Comment, message.Example, message.RecordTime) =
+            (Indicator, Area, Value, Status, Comment, Example, null);
         if (ReferenceDate is { } d)
         {
-            var date = o.ReferenceDate ??= new Google.Type.Date();
+            var date = message.ReferenceDate ??= new Google.Type.Date();
             (date.Year, date.Month, date.Day) = (d.Year, d.Month, d.Day);
         }
-        else o.ReferenceDate = null;
-        o.Dimensions.Clear();
-        for (var i = 0; i < Dimensions.Count; i++) o.Dimensions[Dimensions[i].Key] = Dimensions[i].Value;
-        return o;
+        else message.ReferenceDate = null;
+        message.Dimensions.Clear();
+        for (var i = 0; i < Dimensions.Count; i++) message.Dimensions[Dimensions[i].Key] = Dimensions[i].Value;
+        return message;
     }
 }
 

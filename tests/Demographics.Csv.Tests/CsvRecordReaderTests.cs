@@ -23,10 +23,10 @@ public sealed class CsvRecordReaderTests
         Assert.Equal("observations[0].comment", violation.Field);
         Assert.Contains($"longer than {CsvRecordReader.MaxFieldLength} characters", violation.Description);
         Assert.Contains("line 2", violation.Description);
-        Assert.Equal("", rows[0].ToObservation().Comment);
-        Assert.Equal("f", rows[0].ToObservation().Dimensions["sex"]);
+        Assert.Equal("", rows[0].ToObservation(new()).Comment);
+        Assert.Equal("f", rows[0].ToObservation(new()).Dimensions["sex"]);
         Assert.Empty(rows[1].Violations);
-        Assert.Equal((3, "ok"), (rows[1].Line, rows[1].ToObservation().Comment));
+        Assert.Equal((3, "ok"), (rows[1].Line, rows[1].ToObservation(new()).Comment));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class CsvRecordReaderTests
             "population_total,0,2017-12-31,2,,,\n"));
 
         Assert.Equal(["observations[0].value", "observations[0].dimensions[sex]"], rows[0].Violations.Select(v => v.Field));
-        Assert.Equal(longComment, rows[0].ToObservation().Comment);
+        Assert.Equal(longComment, rows[0].ToObservation(new()).Comment);
         Assert.Empty(rows[1].Violations);
     }
 
@@ -79,10 +79,10 @@ public sealed class CsvRecordReaderTests
 
         Assert.Equal(3, whole.Count);
         Assert.All(whole, r => Assert.Empty(r.Violations));
-        Assert.Equal("belegt, Quelle: \"Zeitung\"", whole[0].ToObservation().Comment);
-        Assert.Equal("zwei\nZeilen", whole[1].ToObservation().Comment);
+        Assert.Equal("belegt, Quelle: \"Zeitung\"", whole[0].ToObservation(new()).Comment);
+        Assert.Equal("zwei\nZeilen", whole[1].ToObservation(new()).Comment);
         Assert.Equal([2, 3, 6], whole.Select(r => r.Line));
-        Assert.Equal(whole.Select(r => (r.Line, r.ToObservation())), trickled.Select(r => (r.Line, r.ToObservation())));
+        Assert.Equal(whole.Select(r => (r.Line, r.ToObservation(new()))), trickled.Select(r => (r.Line, r.ToObservation(new()))));
     }
 
     [Fact]
@@ -98,13 +98,13 @@ public sealed class CsvRecordReaderTests
         Assert.All(rows, r => Assert.Empty(r.Violations));
         for (var i = 0; i < rows.Count; i++)
         {
-            var o = rows[i].ToObservation();
+            var o = rows[i].ToObservation(new());
             Assert.Equal((i % 2 == 0 ? "131" : i.ToString(System.Globalization.CultureInfo.InvariantCulture), (double)i, "f"),
                 (o.Area, o.Value, o.Dimensions["sex"]));
         }
-        var (first, last) = (rows[0].ToObservation(), rows[^1].ToObservation());
+        var (first, last) = (rows[0].ToObservation(new()), rows[^1].ToObservation(new()));
         Assert.Same(first.Indicator, last.Indicator);
-        Assert.Same(first.Area, rows[^2].ToObservation().Area);
+        Assert.Same(first.Area, rows[^2].ToObservation(new()).Area);
         Assert.Same(first.Dimensions["sex"], last.Dimensions["sex"]);
     }
 

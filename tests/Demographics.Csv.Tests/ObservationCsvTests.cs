@@ -20,13 +20,26 @@ public sealed class ObservationCsvTests
         var rows = await ReadAsync(Good);
         Assert.Equal(3, rows.Count);
         Assert.All(rows, r => Assert.Empty(r.Violations));
-        Assert.Equal("belegt, Quelle: \"Zeitung\"", rows[0].ToObservation().Comment);
-        Assert.Empty(rows[0].ToObservation().Dimensions);
-        Assert.Equal("f", rows[1].ToObservation().Dimensions["sex"]);
-        Assert.Equal(ObservationStatus.Estimated, rows[1].ToObservation().Status);
-        Assert.Equal(5500.5, rows[2].ToObservation().Value);
-        Assert.Equal("zwei\nZeilen", rows[2].ToObservation().Comment.ReplaceLineEndings("\n"));
+        Assert.Equal("belegt, Quelle: \"Zeitung\"", rows[0].ToObservation(new()).Comment);
+        Assert.Empty(rows[0].ToObservation(new()).Dimensions);
+        Assert.Equal("f", rows[1].ToObservation(new()).Dimensions["sex"]);
+        Assert.Equal(ObservationStatus.Estimated, rows[1].ToObservation(new()).Status);
+        Assert.Equal(5500.5, rows[2].ToObservation(new()).Value);
+        Assert.Equal("zwei\nZeilen", rows[2].ToObservation(new()).Comment.ReplaceLineEndings("\n"));
         Assert.Equal([2, 3, 4], rows.Select(r => r.Line));
+    }
+
+    [Fact]
+    public async Task A_row_written_into_a_message_that_held_another_leaves_nothing_of_the_other_behind()
+    {
+        var rows = await ReadAsync("indicator,area,reference_date,value,status,comment,example,dim.sex\n" +
+                                   "population_total,0,2016-12-31,5,ESTIMATED,Beispieldaten,true,f\nforeign_nationals,130,,7,,,,\n");
+        var message = rows[0].ToObservation(new());
+        message.RecordTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(new DateTime(2017, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        // The second row has no date (a violation: the command line would not send it), no status, comment, mark or dimension.
+        Assert.Same(message, rows[1].ToObservation(message));
+        Assert.Equal(new Observation { Indicator = "foreign_nationals", Area = "130", Value = 7 }, message);
     }
 
     [Fact]
@@ -36,7 +49,7 @@ public sealed class ObservationCsvTests
         Assert.Equal("observations[0].row", Assert.Single(rows[0].Violations).Field);
         Assert.Equal(["observations[1].value", "observations[1].status"], rows[1].Violations.Select(v => v.Field));
         Assert.Contains("line 3", rows[1].Violations[0].Description);
-        Assert.True(double.IsNaN(rows[1].ToObservation().Value));
+        Assert.True(double.IsNaN(rows[1].ToObservation(new()).Value));
 
         var header = await Assert.ThrowsAsync<ObservationCsvHeaderException>(() => ReadAsync("indicator,area,value,coment\n"));
         Assert.Equal(2, header.Violations.Count); // unknown 'coment', missing reference_date

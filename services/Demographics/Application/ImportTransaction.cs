@@ -24,8 +24,8 @@ public sealed class ImportTransaction : IAsyncDisposable
 
     /// <summary>
     /// Imports the rows as one batch with the record time <paramref name="recordTime"/>: any bad row →
-    /// INVALID_ARGUMENT listing every bad field of every bad row (and the transaction must not be committed);
-    /// no rows → INVALID_ARGUMENT. Returns the number of rows written.
+    /// INVALID_ARGUMENT listing every bad field of every bad row; no rows → INVALID_ARGUMENT. After any failure
+    /// the transaction must not be committed: it may hold part of the batch. Returns the number of rows written.
     /// </summary>
     public Task<long> ImportAsync(IAsyncEnumerable<ImportRow> rows, DateTime recordTime, WriteContext writer, CancellationToken ct) =>
         _import.ImportOnAsync(_connection, rows, recordTime, writer, ct);

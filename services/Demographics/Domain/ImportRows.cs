@@ -41,7 +41,7 @@ public sealed class ImportRow
         new(index, o.Indicator, o.Area, o.ReferenceDate is { } d ? new ImportDate(d.Year, d.Month, d.Day) : default, o.Value, o.Status,
             o.Comment, o.Example, DimensionsOf(o), readViolations: null, line: null);
 
-    /// <summary>The message's dimensions copied as they are (spread with [..], the map's enumerator was another allocation per row).</summary>
+    /// <summary>The message's dimensions as they are, copied from the map directly: its enumerator would be another allocation per row.</summary>
     private static KeyValuePair<string, string>[] DimensionsOf(Observation o)
     {
         if (o.Dimensions.Count == 0) return NoDimensions;
