@@ -81,7 +81,7 @@ internal static partial class ObservationsCommand
 
         private readonly List<int> _lines = [];
 
-        /// <summary>Whether the attempt under way has sent the whole file (after that, an unavailable service may have stored it).</summary>
+        /// <summary>Whether the attempt under way has begun to end its stream (from then on, an unavailable service may have stored the file).</summary>
         private bool _sentAll;
 
         /// <param name="client">The Demographics client.</param>
@@ -147,8 +147,8 @@ internal static partial class ObservationsCommand
                                            string.Join("; ", readProblems.Select(v => $"{v.Field}: {v.Description}")) +
                                            (problems > readProblems.Count ? $"; and {problems - readProblems.Count} more" : ""));
                 if (batch.Observations.Count > 0) await call.RequestStream.WriteAsync(batch, ct);
+                _sentAll = true; // from the stream's end on, the service may commit: even a failing CompleteAsync may have reached it
                 await call.RequestStream.CompleteAsync();
-                _sentAll = true;
                 return await call;
             }
             catch (ObservationCsvHeaderException e)
