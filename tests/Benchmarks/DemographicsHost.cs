@@ -13,22 +13,28 @@ public static class DemographicsHost
     /// <summary>Starts the service's composition on free loopback ports over the SQLite files in <paramref name="dataDirectory"/>.</summary>
     public static async Task<(WebApplication App, DemographicsUrls Urls)> StartAsync(string dataDirectory)
     {
-        var urls = new DemographicsUrls($"http://127.0.0.1:{FreePort()}", $"http://127.0.0.1:{FreePort()}");
+        var urls = NewUrls();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:DataDirectory"] = dataDirectory,
-            ["Auth:Mode"] = "Development",
-            ["Kestrel:Endpoints:Grpc:Url"] = urls.Grpc,
-            ["Kestrel:Endpoints:Http:Url"] = urls.Http,
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
+        builder.Configuration.AddInMemoryCollection(Settings(dataDirectory, urls));
         builder.AddDemographicsService();
         var app = builder.Build();
         app.MapDemographicsService();
         await app.StartAsync();
         return (app, urls);
     }
+
+    /// <summary>Two free loopback ports: gRPC and HTTP.</summary>
+    public static DemographicsUrls NewUrls() => new($"http://127.0.0.1:{FreePort()}", $"http://127.0.0.1:{FreePort()}");
+
+    /// <summary>The host's configuration (in this process, or as environment variables of the service's own).</summary>
+    public static Dictionary<string, string?> Settings(string dataDirectory, DemographicsUrls urls) => new()
+    {
+        ["Storage:DataDirectory"] = dataDirectory,
+        ["Auth:Mode"] = "Development",
+        ["Kestrel:Endpoints:Grpc:Url"] = urls.Grpc,
+        ["Kestrel:Endpoints:Http:Url"] = urls.Http,
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
 
     private static int FreePort()
     {

@@ -15,8 +15,9 @@ namespace IntegrationServices.Benchmarks;
 /// Demographics host on loopback, both ways a user can: the CSV uploaded to
 /// <c>POST /v1/observations:importCsv</c> (the service reads, validates and stores it) and the command line (`integration observations import`,
 /// which reads the CSV and streams it to ImportObservations over gRPC). The command line runs twice: in the benchmark's process, warm
-/// like the service (the import's throughput; the peak working set is then the service's and the client's together), and as a user
-/// runs it, a process of its own (the user's wait, including the command line's start; the service's peak alone, the client's apart). Baseline: the same CSV with the
+/// like the service (the import's throughput; the peak working set is then the service's and the client's together), and as deployed,
+/// the service and the command line each a process of its own (the user's wait, including the command line's start; the service's
+/// peak alone, the client's apart). Baseline: the same CSV with the
 /// sqlite3 shell's <c>.import</c> into a bare table. Each service import runs on a fresh host and
 /// database after warm-up imports of 20,000 other rows, and the process has run one uncounted import of
 /// every path at full size before, so it measures the service as it runs, not the JIT of its first minutes
@@ -29,11 +30,11 @@ public static class DemographicsImportBenchmark
     private const int WarmUpRounds = 5;
 
     /// <summary>
-    /// One import: its time; the CPU time of this process (the service, and the client unless it ran in a process
-    /// of its own) and of the client's own process; the JIT time of this process; the peak working set of this
-    /// process and of the client's own; the phases the service recorded.
+    /// One import: its time; the CPU time of the service and the client, whichever processes they ran in; the JIT
+    /// time of the service's process, where it is this one; the peak working set of the service's process (with the
+    /// client when it runs in this one) and of the client's own; the phases the service recorded, where it runs here.
     /// </summary>
-    private sealed record Measurement(TimeSpan Elapsed, TimeSpan Cpu, TimeSpan Jit, double PeakMegabytes, double? ClientPeakMegabytes,
+    private sealed record Measurement(TimeSpan Elapsed, TimeSpan Cpu, TimeSpan? Jit, double PeakMegabytes, double? ClientPeakMegabytes,
         IReadOnlyList<(string Name, double Seconds)> Phases);
 
     /// <summary>How a client's import went: its problem (null: imported), and the peak working set of its own process, if it ran in one.</summary>
@@ -57,11 +58,11 @@ public static class DemographicsImportBenchmark
             Console.WriteLine($"CSV: {rows:N0} rows, {new FileInfo(csv).Length / 1024.0 / 1024.0:F1} MiB; {runs} runs; each service import after {WarmUpRounds} warm-up imports of 20,000 rows");
             double Rate(TimeSpan t) => rows / t.TotalSeconds;
 
-            var paths = new (string Name, string Folder, Func<string, DemographicsUrls, Task<ClientOutcome>> Import)[]
+            var paths = new (string Name, string Folder, Func<string, string, string, Task<(Measurement?, string?)>> Import)[]
             {
-                ("service, CSV upload (HTTP)", "csv-upload", UploadCsvAsync),
-                ("service, CLI import in this process (gRPC)", "import-cli", ImportCliAsync),
-                ("service, CLI import as its own process (gRPC)", "import-cli-process", ImportCliProcessAsync),
+                ("service, CSV upload (HTTP)", "csv-upload", (c, w, d) => ServiceImportAsync(c, w, d, UploadCsvAsync)),
+                ("service, CLI import in this process (gRPC)", "import-cli", (c, w, d) => ServiceImportAsync(c, w, d, ImportCliAsync)),
+                ("service and CLI, each its own process (gRPC)", "import-deployed", DeployedImportAsync),
             };
             const string MoveAlone = "sqlite3 move alone (see below)";
             var baseline = new List<TimeSpan>();
@@ -69,9 +70,9 @@ public static class DemographicsImportBenchmark
             var baselineCpu = new List<TimeSpan>();
             var measured = paths.Select(_ => new List<Measurement>()).ToArray();
             // One service import on a fresh host and database; null (the problem printed) when it failed.
-            async Task<Measurement?> ImportAsync((string Name, string Folder, Func<string, DemographicsUrls, Task<ClientOutcome>> Import) path, int run)
+            async Task<Measurement?> ImportAsync((string Name, string Folder, Func<string, string, string, Task<(Measurement?, string?)>> Import) path, int run)
             {
-                var (m, problem) = await ServiceImportAsync(csv, warmUp, Path.Combine(directory, $"{path.Folder}-{run}"), path.Import);
+                var (m, problem) = await path.Import(csv, warmUp, Path.Combine(directory, $"{path.Folder}-{run}"));
                 if (problem is null) return m;
                 Console.Error.WriteLine($"{path.Name} failed: {problem}");
                 return null;
@@ -82,7 +83,7 @@ public static class DemographicsImportBenchmark
             foreach (var path in paths)
             {
                 if (await ImportAsync(path, run: 0) is not { } m) return 1;
-                Console.WriteLine($"warm-up: {path.Name,-46} {m.Elapsed.TotalSeconds,6:F2} s (not counted; of its CPU {m.Jit.TotalSeconds:F2} s JIT)");
+                Console.WriteLine($"warm-up: {path.Name,-46} {m.Elapsed.TotalSeconds,6:F2} s (not counted{(m.Jit is { } jit ? $"; of its CPU {jit.TotalSeconds:F2} s JIT" : "")})");
             }
             for (var run = 1; run <= runs; run++)
             {
@@ -100,9 +101,9 @@ public static class DemographicsImportBenchmark
                     if (await ImportAsync(paths[p], run) is not { } m) return 1;
                     measured[p].Add(m);
                     Console.WriteLine($"run {run}: {paths[p].Name,-46} {m.Elapsed.TotalSeconds,6:F2} s {Rate(m.Elapsed),10:N0} rows/s" +
-                                      $"  (CPU {m.Cpu.TotalSeconds:F1} s, of it JIT in this process {m.Jit.TotalSeconds:F2} s; peak working set of this process during the import {m.PeakMegabytes:N0} MB" +
-                                      (m.ClientPeakMegabytes is { } client ? $", of the command line's own {client:N0} MB;" : ";") +
-                                      $" phases: {string.Join(", ", m.Phases.Select(p => $"{p.Name} {p.Seconds:F2} s"))})");
+                                      $"  (CPU {m.Cpu.TotalSeconds:F1} s{(m.Jit is { } jit ? $", of it JIT {jit.TotalSeconds:F2} s" : "")}; peak working set of the service's process during the import {m.PeakMegabytes:N0} MB" +
+                                      (m.ClientPeakMegabytes is { } client ? $", of the command line's {client:N0} MB" : "") +
+                                      (m.Phases.Count > 0 ? $"; phases: {string.Join(", ", m.Phases.Select(p => $"{p.Name} {p.Seconds:F2} s"))})" : ")"));
                 }
             }
 
@@ -268,9 +269,9 @@ public static class DemographicsImportBenchmark
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
     private static extern int GetRusage(int who, long[] usage);
 
-    /// <summary>Starts a Demographics host on a fresh SQLite directory, warms it up, times one import, stops it.</summary>
+    /// <summary>Starts a Demographics host in this process on a fresh SQLite directory, warms it up, times one import, stops it.</summary>
     private static async Task<(Measurement? Measurement, string? Problem)> ServiceImportAsync(string csv, string warmUp,
-        string dataDirectory, Func<string, DemographicsUrls, Task<ClientOutcome>> import)
+        string dataDirectory, Func<string, DemographicsUrls, Task<string?>> import)
     {
         var (app, urls) = await DemographicsHost.StartAsync(dataDirectory);
         await using var _ = app;
@@ -280,7 +281,7 @@ public static class DemographicsImportBenchmark
             // each in which the runtime recompiles what has become hot (tiered JIT, in the background).
             for (var round = 0; round < WarmUpRounds; round++)
             {
-                if ((await import(warmUp, urls)).Problem is { } warmUpProblem) return (null, "warm-up: " + warmUpProblem);
+                if (await import(warmUp, urls) is { } warmUpProblem) return (null, "warm-up: " + warmUpProblem);
                 await Task.Delay(TimeSpan.FromMilliseconds(200));
             }
             await FlushWritesAsync();
@@ -290,13 +291,13 @@ public static class DemographicsImportBenchmark
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             ResetPeakWorkingSet();
             var process = System.Diagnostics.Process.GetCurrentProcess();
-            var (cpu, childCpu, jit) = (process.TotalProcessorTime, ChildrenCpu(), System.Runtime.JitInfo.GetCompilationTime());
+            var (cpu, jit) = (process.TotalProcessorTime, System.Runtime.JitInfo.GetCompilationTime());
             var watch = Stopwatch.StartNew();
-            var outcome = await import(csv, urls);
+            var problem = await import(csv, urls);
             watch.Stop();
             process.Refresh();
-            return (new Measurement(watch.Elapsed, process.TotalProcessorTime - cpu + (ChildrenCpu() - childCpu), System.Runtime.JitInfo.GetCompilationTime() - jit,
-                process.PeakWorkingSet64 / 1024.0 / 1024.0, outcome.PeakMegabytes, phases.Seconds), outcome.Problem);
+            return (new Measurement(watch.Elapsed, process.TotalProcessorTime - cpu, System.Runtime.JitInfo.GetCompilationTime() - jit,
+                process.PeakWorkingSet64 / 1024.0 / 1024.0, null, phases.Seconds), problem);
         }
         finally
         {
@@ -335,23 +336,92 @@ public static class DemographicsImportBenchmark
         public void Dispose() => _listener.Dispose();
     }
 
-    private static async Task<ClientOutcome> UploadCsvAsync(string csv, DemographicsUrls urls)
+    private static async Task<string?> UploadCsvAsync(string csv, DemographicsUrls urls)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         await using var file = File.OpenRead(csv);
         using var content = new StreamContent(file, 1 << 16);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
         using var response = await http.PostAsync(urls.Http + ObservationCsvEndpoint.Route, content);
-        return new ClientOutcome(response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
     }
 
     /// <summary>The command line in this process, warm like the service: no start, no JIT of its own.</summary>
-    private static async Task<ClientOutcome> ImportCliAsync(string csv, DemographicsUrls urls)
+    private static async Task<string?> ImportCliAsync(string csv, DemographicsUrls urls)
     {
         var error = new StringWriter();
         var code = await IntegrationCli.RunAsync(["observations", "import", "--address", urls.Grpc, csv],
             new CliContext(TextWriter.Null, error, _ => null, IsTerminal: false));
-        return new ClientOutcome(code == 0 ? null : error.ToString());
+        return code == 0 ? null : error.ToString();
+    }
+
+    /// <summary>
+    /// The service as deployed, a process of its own (<c>dotnet IntegrationServices.Demographics.dll</c>, built beside the
+    /// benchmark; Production, Development auth on loopback) on a fresh SQLite directory, warmed up by the command line's
+    /// imports as the other paths are; then one import by the command line in a process of its own, timed from its start
+    /// to its exit. The service's peak is read from its own process (VmHWM, reset before the import where Linux allows).
+    /// </summary>
+    private static async Task<(Measurement? Measurement, string? Problem)> DeployedImportAsync(string csv, string warmUp, string dataDirectory)
+    {
+        var urls = DemographicsHost.NewUrls();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "IntegrationServices.Demographics.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in DemographicsHost.Settings(dataDirectory, urls)) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var service = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var (output, error) = (service.StandardOutput.ReadToEndAsync(), service.StandardError.ReadToEndAsync());
+        try
+        {
+            if (!await ReadyAsync(urls, service)) return (null, "the service did not become ready: " + await StoppedAsync(service, error));
+            for (var round = 0; round < WarmUpRounds; round++)
+            {
+                if ((await ImportCliProcessAsync(warmUp, urls)).Problem is { } warmUpProblem) return (null, "warm-up: " + warmUpProblem);
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+            }
+            await FlushWritesAsync();
+            ResetPeakWorkingSet(service.Id);
+            service.Refresh();
+            var (cpu, clientCpu) = (service.TotalProcessorTime, ChildrenCpu());
+            var watch = Stopwatch.StartNew();
+            var outcome = await ImportCliProcessAsync(csv, urls);
+            watch.Stop();
+            service.Refresh();
+            return (new Measurement(watch.Elapsed, service.TotalProcessorTime - cpu + (ChildrenCpu() - clientCpu), null,
+                service.PeakWorkingSet64 / 1024.0 / 1024.0, outcome.PeakMegabytes, []), outcome.Problem);
+        }
+        finally
+        {
+            if (!service.HasExited) service.Kill();
+            await service.WaitForExitAsync();
+            await Task.WhenAll(output, error);
+        }
+    }
+
+    /// <summary>Waits up to a minute for the service's <c>/readyz</c>; false when it did not answer 200 or exited.</summary>
+    private static async Task<bool> ReadyAsync(DemographicsUrls urls, Process service)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        for (var until = DateTime.UtcNow.AddMinutes(1); DateTime.UtcNow < until && !service.HasExited; await Task.Delay(100))
+        {
+            try
+            {
+                using var response = await http.GetAsync(urls.Http + "/readyz");
+                if (response.IsSuccessStatusCode) return true;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+        }
+        return false;
+    }
+
+    private static async Task<string> StoppedAsync(Process service, Task<string> error)
+    {
+        if (!service.HasExited) service.Kill();
+        await service.WaitForExitAsync();
+        return await error;
     }
 
     /// <summary>
@@ -394,12 +464,12 @@ public static class DemographicsImportBenchmark
     }
 
     /// <summary>
-    /// Linux: sets the process's peak working set (VmHWM, which <see cref="Process.PeakWorkingSet64"/> reads) back
+    /// Linux: sets a process's peak working set (VmHWM, which <see cref="Process.PeakWorkingSet64"/> reads) back
     /// to its current size, so that the peak after an import is that import's; elsewhere the peak stays the process's.
     /// </summary>
-    private static void ResetPeakWorkingSet()
+    private static void ResetPeakWorkingSet(int? pid = null)
     {
-        try { File.WriteAllText("/proc/self/clear_refs", "5"); }
+        try { File.WriteAllText($"/proc/{pid?.ToString(CultureInfo.InvariantCulture) ?? "self"}/clear_refs", "5"); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 }
