@@ -39,16 +39,7 @@ public sealed class ImportRow
     /// <summary>Row <paramref name="index"/> of a gRPC stream (or of observations held in memory).</summary>
     public static ImportRow Of(int index, Observation o) =>
         new(index, o.Indicator, o.Area, o.ReferenceDate is { } d ? new ImportDate(d.Year, d.Month, d.Day) : default, o.Value, o.Status,
-            o.Comment, o.Example, DimensionsOf(o), readViolations: null, line: null);
-
-    /// <summary>The message's dimensions as they are, copied from the map directly: its enumerator would be another allocation per row.</summary>
-    private static KeyValuePair<string, string>[] DimensionsOf(Observation o)
-    {
-        if (o.Dimensions.Count == 0) return NoDimensions;
-        var dimensions = new KeyValuePair<string, string>[o.Dimensions.Count];
-        ((ICollection<KeyValuePair<string, string>>)o.Dimensions).CopyTo(dimensions, 0);
-        return dimensions;
-    }
+            o.Comment, o.Example, o.Dimensions.Count == 0 ? NoDimensions : [.. o.Dimensions], readViolations: null, line: null);
 
     /// <summary>A row of a CSV import, with what its reader could not read.</summary>
     public static ImportRow Of(ObservationCsvRow row) =>
