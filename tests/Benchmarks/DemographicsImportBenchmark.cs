@@ -37,8 +37,8 @@ public static class DemographicsImportBenchmark
     private sealed record Measurement(TimeSpan Elapsed, TimeSpan Cpu, TimeSpan? Jit, double PeakMegabytes, double? ClientPeakMegabytes,
         IReadOnlyList<(string Name, double Seconds)> Phases);
 
-    /// <summary>How a client's import went: its problem (null: imported), and the peak working set of its own process, if it ran in one.</summary>
-    private sealed record ClientOutcome(string? Problem, double? PeakMegabytes = null);
+    /// <summary>How the command line's own process imported: its problem (null: imported), and its peak working set.</summary>
+    private sealed record ClientOutcome(string? Problem, double PeakMegabytes);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -426,7 +426,7 @@ public static class DemographicsImportBenchmark
 
     /// <summary>
     /// The command line as a user runs it: <c>dotnet integration.dll</c> (built beside the benchmark), a process of its
-    /// own, no token (the host runs in Development mode). Its peak working set is sampled from /proc while it runs.
+    /// own, no token (the host runs in Development mode). Its peak working set is sampled while it runs.
     /// </summary>
     private static async Task<ClientOutcome> ImportCliProcessAsync(string csv, DemographicsUrls urls)
     {
@@ -442,25 +442,17 @@ public static class DemographicsImportBenchmark
         var peak = 0L;
         while (!exited.IsCompleted)
         {
-            peak = Math.Max(peak, PeakKilobytes(process.Id));
+            try
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.PeakWorkingSet64);
+            }
+            catch (InvalidOperationException) { } // it has just exited
             await Task.WhenAny(exited, Task.Delay(TimeSpan.FromMilliseconds(20)));
         }
         await exited;
         await output;
-        return new ClientOutcome(process.ExitCode == 0 ? null : await error, peak / 1024.0);
-    }
-
-    /// <summary>Linux: a process's peak working set so far (VmHWM, kB); 0 elsewhere or once it has gone.</summary>
-    private static long PeakKilobytes(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line.AsSpan("VmHWM:".Length).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        return 0;
+        return new ClientOutcome(process.ExitCode == 0 ? null : await error, peak / 1024.0 / 1024.0);
     }
 
     /// <summary>
